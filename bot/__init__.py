@@ -1,0 +1,1 @@
+"""The triage-and-booking assistant."""

@@ -1,0 +1,1 @@
+"""NLU building blocks for the assistant (pure spaCy; Rasa adapters live beside them)."""

@@ -1,0 +1,217 @@
+"""Tag symptoms and red flags in patient text, with character spans, negation and history.
+
+Pure spaCy, no Rasa: a `spacy.blank("en")` pipeline with a lookup lemmatizer (tables from
+spacy-lookups-data), PhraseMatchers on LOWER and LEMMA and a token Matcher, all built from
+the YAML vocabulary on first use and cached. Usage:
+
+    from bot.nlu.clinical_matcher import get_clinical_matcher
+    for match in get_clinical_matcher().find("no chest pain but cant breath"):
+        print(match.concept, match.status, match.start, match.end)
+
+Negation is NegEx-like but deliberately narrow, because a wrong negation can hide an
+emergency: a cue reaches only the nearest following mention in its clause (and mentions
+joined to it by "or"/"nor"), and "can't breathe" / "won't stop bleeding" are not negations.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from bot.triage.vocabulary import DEFAULT_VOCABULARY_PATH, Vocabulary, load_vocabulary
+
+logger = logging.getLogger(__name__)
+
+Status = Literal["current", "negated", "historical"]
+_LIST_JOINERS = frozenset({"or", "nor", "/", "any"})
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+
+
+@dataclass(frozen=True)
+class ConceptMatch:
+    """One mention of a concept in the text; `start`/`end` are character offsets."""
+
+    concept: str
+    kind: str
+    text: str
+    start: int
+    end: int
+    status: Status
+
+    @property
+    def is_current(self) -> bool:
+        """True when the mention is a present problem (not negated, not in the past)."""
+        return self.status == "current"
+
+    def to_dict(self) -> dict[str, object]:
+        """Return a JSON-ready mapping."""
+        return {"concept": self.concept, "kind": self.kind, "text": self.text,
+                "start": self.start, "end": self.end, "status": self.status}
+
+
+@dataclass(frozen=True)
+class _Hit:
+    concept: str
+    start: int  # token indices
+    end: int
+
+
+def build_pipeline() -> Language:
+    """Return a blank English pipeline with a lookup-mode lemmatizer, initialised offline."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()  # loads the lookup tables from spacy-lookups-data; no download
+    return nlp
+
+
+def _normalise(text: str) -> str:
+    """Lower-case and straighten apostrophes without changing character offsets."""
+    lowered = text.translate(_APOSTROPHES).lower()
+    return lowered if len(lowered) == len(text) else text.translate(_APOSTROPHES)
+
+
+class ClinicalMatcher:
+    """Find vocabulary concepts in free text and decide whether each is current."""
+
+    def __init__(self, vocabulary: Vocabulary, nlp: Language | None = None) -> None:
+        self.vocabulary = vocabulary
+        self._nlp = nlp if nlp is not None else build_pipeline()
+        self._kinds = {concept.id: concept.kind for concept in vocabulary.concepts}
+        self._by_lower = PhraseMatcher(self._nlp.vocab, attr="LOWER")
+        self._by_lemma = PhraseMatcher(self._nlp.vocab, attr="LEMMA")
+        self._by_tokens = Matcher(self._nlp.vocab)
+        for concept in vocabulary.concepts:
+            if concept.phrases:
+                self._by_lower.add(concept.id, [self._nlp.make_doc(p) for p in concept.phrases])
+                if concept.use_lemma:
+                    self._by_lemma.add(concept.id, list(self._nlp.pipe(concept.phrases)))
+            if concept.patterns:
+                patterns = [[dict(token) for token in pattern] for pattern in concept.patterns]
+                self._by_tokens.add(concept.id, patterns, greedy="LONGEST")
+        cues = vocabulary.cues
+        self._cues = PhraseMatcher(self._nlp.vocab, attr="LOWER")
+        self._cues.add("NEGATION", [self._nlp.make_doc(c) for c in cues.negation])
+        self._cues.add("HISTORY", [self._nlp.make_doc(c) for c in cues.history])
+        self._cues.add("TERMINATOR", [self._nlp.make_doc(c) for c in cues.terminators])
+
+    def find(self, text: str) -> list[ConceptMatch]:
+        """Return every concept mention in `text`, in reading order, with its status."""
+        doc = self._nlp(_normalise(text))
+        hits = self._drop_contained(self._hits(doc))
+        negated = self._negated(doc, hits)
+        historical = self._historical(doc, hits)
+        matches = []
+        for hit in hits:
+            status: Status = "current"
+            if hit in negated:
+                status = "negated"
+            elif hit in historical:
+                status = "historical"
+            span = doc[hit.start:hit.end]
+            matches.append(ConceptMatch(hit.concept, self._kinds[hit.concept],
+                                        text[span.start_char:span.end_char],
+                                        span.start_char, span.end_char, status))
+        logger.debug("clinical matcher found %d mentions", len(matches))
+        return matches
+
+    def _hits(self, doc: Doc) -> list[_Hit]:
+        found: set[_Hit] = set()
+        for matcher in (self._by_lower, self._by_lemma, self._by_tokens):
+            for match_id, start, end in matcher(doc):
+                found.add(_Hit(self._nlp.vocab.strings[match_id], start, end))
+        return sorted(found, key=lambda h: (h.start, -h.end, h.concept))
+
+    def _drop_contained(self, hits: list[_Hit]) -> list[_Hit]:
+        """Prefer the longest mention, but never drop a red flag (safety over tidiness)."""
+        kept = []
+        for hit in hits:
+            inside_longer = any(
+                other.start <= hit.start and hit.end <= other.end
+                and (other.end - other.start) > (hit.end - hit.start)
+                and (other.concept == hit.concept or self._kinds[hit.concept] != "red_flag")
+                for other in hits
+            )
+            if not inside_longer:
+                kept.append(hit)
+        return kept
+
+    def _cue_spans(self, doc: Doc, label: str) -> list[tuple[int, int]]:
+        key = self._nlp.vocab.strings[label]
+        return sorted((start, end) for match_id, start, end in self._cues(doc) if match_id == key)
+
+    def _clause_ids(self, doc: Doc) -> list[int]:
+        """Number the clauses: a terminator token starts a new one."""
+        terminator_tokens = {i for s, e in self._cue_spans(doc, "TERMINATOR") for i in range(s, e)}
+        clause, ids = 0, []
+        for i in range(len(doc)):
+            if i in terminator_tokens:
+                clause += 1
+            ids.append(clause)
+        return ids
+
+    def _is_real_negation(self, doc: Doc, start: int, end: int) -> bool:
+        cues = self.vocabulary.cues
+        before = doc[start - 1].lower_ if start > 0 else ""
+        if doc[start].lemma_ == "not" and before in cues.inability_heads:
+            return False  # "can't breathe", "won't stop bleeding"
+        after = doc[end].lower_ if end < len(doc) else ""
+        return after not in cues.pseudo_negation_next
+
+    def _negated(self, doc: Doc, hits: list[_Hit]) -> set[_Hit]:
+        cues = self.vocabulary.cues
+        clause = self._clause_ids(doc)
+        negated: set[_Hit] = set()
+        for cue_start, cue_end in self._cue_spans(doc, "NEGATION"):
+            if not self._is_real_negation(doc, cue_start, cue_end):
+                continue
+            following = [h for h in hits if h.start >= cue_end]
+            if not following:
+                continue
+            first = following[0]
+            between = doc[cue_end:first.start]
+            if (first.start - cue_end > cues.scope or clause[first.start] != clause[cue_start]
+                    or any(t.lower_ in cues.negation_breakers for t in between)):
+                continue
+            group = [h for h in following if first.start <= h.start < first.end]
+            negated.update(group)
+            negated.update(self._joined_list(doc, following, group))
+        return negated
+
+    def _joined_list(self, doc: Doc, following: list[_Hit], group: list[_Hit]) -> list[_Hit]:
+        """Mentions joined to a negated one by "or"/"nor" ("no fever or rash") share its negation."""
+        joined: list[_Hit] = []
+        end = max(h.end for h in group)
+        for hit in following:
+            if hit.start < end:
+                continue
+            gap = doc[end:hit.start]
+            if 1 <= len(gap) <= 2 and all(t.lower_ in _LIST_JOINERS for t in gap):
+                joined.append(hit)
+                end = max(end, hit.end)
+            else:
+                break
+        return joined
+
+    def _historical(self, doc: Doc, hits: list[_Hit]) -> set[_Hit]:
+        clause = self._clause_ids(doc)
+        history_clauses = {clause[start] for start, _ in self._cue_spans(doc, "HISTORY")}
+        return {hit for hit in hits if clause[hit.start] in history_clauses}
+
+
+@lru_cache(maxsize=4)
+def _cached_matcher(path: str) -> ClinicalMatcher:
+    logger.info("building the clinical matcher from %s", path)
+    return ClinicalMatcher(load_vocabulary(Path(path)))
+
+
+def get_clinical_matcher(path: Path = DEFAULT_VOCABULARY_PATH) -> ClinicalMatcher:
+    """Return the shared matcher for a vocabulary file, building it on first use."""
+    return _cached_matcher(str(path))
