@@ -1,0 +1,1 @@
+"""Booking backend: practitioners, sessions, slots, holds and appointments over HTTP."""

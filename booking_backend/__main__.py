@@ -1,0 +1,3 @@
+from booking_backend.cli import main
+
+main()

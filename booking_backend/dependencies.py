@@ -1,0 +1,51 @@
+"""FastAPI dependency aliases shared by the routers."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from booking_backend.clock import Clock
+from booking_backend.settings import Settings
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with request.app.state.session_factory() as session:
+        yield session
+
+
+def get_clock(request: Request) -> Clock:
+    clock: Clock = request.app.state.clock
+    return clock
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="Repeat a request safely: a replay returns the first response.",
+    ),
+]
+
+
+def require_admin(settings: SettingsDep, x_api_key: Annotated[str | None, Header()] = None) -> None:
+    expected = settings.admin_api_key.get_secret_value() if settings.admin_api_key else ""
+    if not x_api_key or not expected or not hmac.compare_digest(x_api_key.encode(), expected.encode()):
+        raise HTTPException(status_code=401, detail="A valid X-API-Key header is required")
+
+
+AdminDep = Depends(require_admin)

@@ -1,0 +1,47 @@
+"""Public directory: services and practitioners."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from booking_backend.dependencies import SessionDep
+from booking_backend.directory import service
+from booking_backend.directory.avatar import initials_svg
+from booking_backend.directory.models import PractitionerRole
+from booking_backend.directory.schemas import PractitionerPublic, ServicePublic
+from booking_backend.errors_http import responses
+
+router = APIRouter(prefix="/v1", tags=["directory"])
+
+
+@router.get("/services")
+def list_services(session: SessionDep) -> list[ServicePublic]:
+    return service.list_services(session)
+
+
+@router.get("/practitioners", responses=responses(404))
+def list_practitioners(
+    session: SessionDep,
+    role: PractitionerRole | None = None,
+    near: Annotated[str | None, Query(max_length=40, description="'lat,lon' or a UK postcode")] = None,
+    radius_km: Annotated[float | None, Query(gt=0, le=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[PractitionerPublic]:
+    return service.list_practitioners(session, role=role, near=near, radius_km=radius_km, limit=limit)
+
+
+@router.get("/practitioners/{practitioner_id}", responses=responses(404))
+def get_practitioner(practitioner_id: int, session: SessionDep) -> PractitionerPublic:
+    return service.practitioner_public(service.get_practitioner(session, practitioner_id))
+
+
+@router.get("/practitioners/{practitioner_id}/photo.svg", responses=responses(404), response_class=Response)
+def practitioner_photo(practitioner_id: int, session: SessionDep) -> Response:
+    practitioner = service.get_practitioner(session, practitioner_id)
+    return Response(
+        initials_svg(practitioner.display_name, practitioner.id),
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )

@@ -1,0 +1,44 @@
+"""The FastAPI application: `create_app()` wires settings, database and routers (no I/O at import)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from booking_backend.admin.router import router as admin_router
+from booking_backend.appointments.router import router as appointments_router
+from booking_backend.clock import Clock, SystemClock
+from booking_backend.database import build_engine, build_session_factory
+from booking_backend.directory.router import router as directory_router
+from booking_backend.errors import install_error_handlers
+from booking_backend.scheduling.router import router as slots_router
+from booking_backend.settings import Settings, get_settings
+from booking_backend.waitlist.router import router as waitlist_router
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Booking backend",
+        version="1.0.0",
+        description="Slots, holds and appointments for the triage-and-booking assistant. "
+        "Times are ISO 8601 with their UK offset (Europe/London).",
+    )
+    engine = build_engine(settings.database_url, pool_size=settings.db_pool_size)
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = build_session_factory(engine)
+    app.state.clock = clock or SystemClock()
+    install_error_handlers(app)
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    for router in (directory_router, slots_router, appointments_router, waitlist_router, admin_router):
+        app.include_router(router)
+    return app
+
+
+def app_factory() -> FastAPI:
+    """Entry point for `uvicorn --factory booking_backend.main:app_factory`."""
+    return create_app()

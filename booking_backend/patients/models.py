@@ -1,0 +1,22 @@
+"""Patients, known only by an opaque pseudonym (never a phone number)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from booking_backend.database import Base
+from booking_backend.timezone import UtcDateTime
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(128), unique=True)
+    # Appointments allowed in the current episode of care; None means no limit.
+    episode_quota: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    episode_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,0 +1,81 @@
+"""Free-slot search: by service, practitioner, place, delivery channel and flexible time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, case, exists, or_, select
+from sqlalchemy.orm import Session
+
+from booking_backend.appointments.models import LIVE_STATUSES, Appointment, AppointmentStatus
+from booking_backend.directory.models import Service, ServiceCode
+from booking_backend.directory.places import rank_locations, resolve_point
+from booking_backend.scheduling.models import DeliveryChannel, Slot
+from booking_backend.scheduling.presenters import slot_public
+from booking_backend.scheduling.schemas import SlotPublic
+
+# Minutes of the UK day, [from, to).
+PARTS_OF_DAY = {"morning": (0, 12 * 60), "afternoon": (12 * 60, 17 * 60), "evening": (17 * 60, 24 * 60)}
+DEFAULT_RADIUS_KM = 25.0
+
+
+@dataclass
+class SlotQuery:
+    service: ServiceCode | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    weekdays: list[int] = field(default_factory=list)
+    parts_of_day: list[str] = field(default_factory=list)
+    near: str | None = None
+    radius_km: float | None = None
+    channel: DeliveryChannel | None = None
+    practitioner_id: int | None = None
+    limit: int = 20
+
+
+def occupied(now: datetime):  # type: ignore[no-untyped-def]
+    """True for a slot with a booking or an unexpired hold."""
+    return exists().where(
+        Appointment.slot_id == Slot.id,
+        Appointment.status.in_(LIVE_STATUSES),
+        or_(Appointment.status == AppointmentStatus.BOOKED, Appointment.expires_at > now),
+    )
+
+
+def search_free_slots(session: Session, *, query: SlotQuery, now: datetime) -> list[SlotPublic]:
+    """Free, bookable slots, soonest first, or nearest first when `near` is given."""
+    earliest = max(query.start, now) if query.start else now
+    stmt = select(Slot).where(
+        Slot.active.is_(True),
+        Slot.bookable_online.is_(True),
+        Slot.start >= earliest,
+        ~occupied(now),
+    )
+    if query.end is not None:
+        stmt = stmt.where(Slot.start < query.end)
+    if query.service is not None:
+        service_id = session.scalars(select(Service.id).where(Service.code == query.service)).one()
+        stmt = stmt.where(Slot.service_id == service_id)
+    if query.weekdays:
+        stmt = stmt.where(Slot.local_weekday.in_(query.weekdays))
+    if query.parts_of_day:
+        ranges = [PARTS_OF_DAY[p] for p in query.parts_of_day]
+        stmt = stmt.where(or_(*(and_(Slot.local_minute >= lo, Slot.local_minute < hi) for lo, hi in ranges)))
+    if query.channel is not None:
+        stmt = stmt.where(Slot.channel == query.channel)
+    if query.practitioner_id is not None:
+        stmt = stmt.where(Slot.practitioner_id == query.practitioner_id)
+    distances: dict[int, float] = {}
+    if query.near is not None:
+        point = resolve_point(session, query.near)
+        ranked = rank_locations(session, point, radius_km=query.radius_km or DEFAULT_RADIUS_KM)
+        if not ranked:
+            return []
+        distances = {r.location_id: r.distance_km for r in ranked}
+        rank = case({r.location_id: i for i, r in enumerate(ranked)}, value=Slot.location_id)
+        stmt = stmt.where(Slot.location_id.in_(distances)).order_by(rank, Slot.start, Slot.id)
+    else:
+        stmt = stmt.order_by(Slot.start, Slot.id)
+    slots = session.scalars(stmt.limit(query.limit)).unique()
+    return [slot_public(s, distance_km=distances.get(s.location_id)) for s in slots]
