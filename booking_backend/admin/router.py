@@ -23,6 +23,7 @@ from booking_backend.errors_http import responses
 from booking_backend.idempotency.service import fingerprint, run_once
 from booking_backend.patients.service import set_quota
 from booking_backend.scheduling import sessions
+from booking_backend.scheduling.models import ClinicSession
 from booking_backend.scheduling.schemas import (
     RegenerationResult,
     SessionCreate,
@@ -63,7 +64,7 @@ def create_practitioner(body: PractitionerCreate, request: Request, session: Ses
                  lambda: directory.create_practitioner(session, data=body, now=now))
 
 
-def _session_public(clinic: sessions.ClinicSession) -> SessionPublic:
+def _session_public(clinic: ClinicSession) -> SessionPublic:
     return SessionPublic(
         id=clinic.id, practitioner_id=clinic.practitioner_id, service=clinic.service.code,
         location_id=clinic.location_id, weekdays=clinic.weekdays.split(","), start_time=clinic.start_time,

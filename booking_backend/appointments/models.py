@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from booking_backend.database import Base
+from booking_backend.database import Base, string_enum
 from booking_backend.scheduling.models import Slot
 from booking_backend.timezone import UtcDateTime
 
@@ -43,9 +43,7 @@ class Appointment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id"))
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
-    status: Mapped[AppointmentStatus] = mapped_column(
-        Enum(AppointmentStatus, native_enum=False, create_constraint=True, length=20, values_callable=lambda e: [m.value for m in e])
-    )
+    status: Mapped[AppointmentStatus] = mapped_column(string_enum(AppointmentStatus, 20))
     # A first name or initials when the appointment is for a dependant (a child, a cared-for person).
     dependant_label: Mapped[str | None] = mapped_column(String(40), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

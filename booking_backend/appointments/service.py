@@ -72,9 +72,8 @@ def create_hold(session: Session, *, slot_id: int, patient_ref: str, now: dateti
     patient = ensure_patient(session, patient_ref, now=now)
     _release_patients_holds(session, patient)
     _clear_lapsed_holds(session, slot.id, now)
-    hold = Appointment(
-        slot_id=slot.id, patient_id=patient.id, status=HELD, created_at=now, expires_at=now + timedelta(seconds=ttl_seconds)
-    )
+    expires_at = now + timedelta(seconds=ttl_seconds)
+    hold = Appointment(slot_id=slot.id, patient_id=patient.id, status=HELD, created_at=now, expires_at=expires_at)
     _claim(session, hold)
     audit.record(session, at=now, actor=f"patient:{patient.id}", action="hold_created", entity_type="appointment",
                  entity_id=hold.id, details={"slot_id": slot.id})
@@ -133,8 +132,9 @@ def confirm_booking(session: Session, *, data: BookingCreate, now: datetime) -> 
     )
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         raise HoldExpired("This hold has expired or was released; please choose a slot again")
+    details = {"slot_id": hold.slot_id, "for_dependant": data.dependant_label is not None}
     audit.record(session, at=now, actor=f"patient:{patient.id}", action="booking_confirmed", entity_type="appointment",
-                 entity_id=hold.id, details={"slot_id": hold.slot_id, "for_dependant": data.dependant_label is not None})
+                 entity_id=hold.id, details=details)
     session.refresh(hold)
     return booking_public(hold)
 

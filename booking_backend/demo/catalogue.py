@@ -67,7 +67,8 @@ ROLES = [
                  )),
     RoleTemplate(PractitionerRole.NURSE, 16, GP_PRACTICES, "",
                  "A practice nurse: {interest}, dressings, injections and smear tests.", (
-                     SessionTemplate(ServiceCode.PRACTICE_NURSE, "mon,tue,thu", time(8, 30), time(12, 30), 20, IN_PERSON),
+                     SessionTemplate(ServiceCode.PRACTICE_NURSE, "mon,tue,thu", time(8, 30), time(12, 30), 20,
+                                     IN_PERSON),
                      SessionTemplate(ServiceCode.PRACTICE_NURSE, "wed", time(17, 30), time(19, 30), 20, IN_PERSON),
                  )),
     RoleTemplate(PractitionerRole.PHARMACIST, 10, ("ZZ2001", "ZZ1001", "ZZ1003"), "",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import JSON, Enum, Float, ForeignKey, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from booking_backend.database import Base
+from booking_backend.database import Base, string_enum
 
 
 class ServiceCode(StrEnum):
@@ -62,7 +62,7 @@ class Service(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[ServiceCode] = mapped_column(
-        Enum(ServiceCode, native_enum=False, create_constraint=True, length=40, values_callable=lambda e: [m.value for m in e]),
+        string_enum(ServiceCode),
         unique=True,
     )
     name: Mapped[str] = mapped_column(String(100))
@@ -75,7 +75,7 @@ class Practitioner(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     role: Mapped[PractitionerRole] = mapped_column(
-        Enum(PractitionerRole, native_enum=False, create_constraint=True, length=40, values_callable=lambda e: [m.value for m in e]),
+        string_enum(PractitionerRole),
         index=True,
     )
     display_name: Mapped[str] = mapped_column(String(120))

@@ -31,9 +31,10 @@ def _replay(record: IdempotencyRecord, print_: str) -> JSONResponse:
 
 
 def _store(session: Session, *, key: str, print_: str, status_code: int, content: Any, clock: Clock) -> None:
-    session.add(
-        IdempotencyRecord(key=key, fingerprint=print_, status_code=status_code, response=content, created_at=clock.now())
+    record = IdempotencyRecord(
+        key=key, fingerprint=print_, status_code=status_code, response=content, created_at=clock.now()
     )
+    session.add(record)
     session.flush()
 
 

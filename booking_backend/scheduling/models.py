@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Index, Integer, SmallInteger, String, Time, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, SmallInteger, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from booking_backend.database import Base
+from booking_backend.database import Base, string_enum
 from booking_backend.directory.models import Location, Practitioner, Service
 from booking_backend.timezone import UtcDateTime
 
@@ -17,10 +17,6 @@ class DeliveryChannel(StrEnum):
     IN_PERSON = "in_person"
     PHONE = "phone"
     VIDEO = "video"
-
-
-def _enum(enum_type: type[StrEnum]) -> Enum:
-    return Enum(enum_type, native_enum=False, create_constraint=True, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class ClinicSession(Base):
@@ -36,7 +32,7 @@ class ClinicSession(Base):
     start_time: Mapped[time] = mapped_column(Time)
     end_time: Mapped[time] = mapped_column(Time)
     slot_minutes: Mapped[int] = mapped_column(SmallInteger)
-    channel: Mapped[DeliveryChannel] = mapped_column(_enum(DeliveryChannel))
+    channel: Mapped[DeliveryChannel] = mapped_column(string_enum(DeliveryChannel, 20))
     bookable_online: Mapped[bool] = mapped_column(Boolean, default=True)
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -74,7 +70,7 @@ class Slot(Base):
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
     practitioner_id: Mapped[int] = mapped_column(ForeignKey("practitioners.id"))
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
-    channel: Mapped[DeliveryChannel] = mapped_column(_enum(DeliveryChannel))
+    channel: Mapped[DeliveryChannel] = mapped_column(string_enum(DeliveryChannel, 20))
     start: Mapped[datetime] = mapped_column(UtcDateTime)
     end: Mapped[datetime] = mapped_column(UtcDateTime)
     # UK wall-clock weekday (0 = Monday) and minute of day of `start`, fixed when generated.

@@ -91,7 +91,9 @@ def regenerate(session: Session, *, clinic: ClinicSession, now: datetime, horizo
     existing = {
         row.start: row
         for row in session.execute(
-            select(Slot.id, Slot.start, Slot.active).where(Slot.session_id == clinic.id, Slot.start > now, Slot.start < horizon_end)
+            select(Slot.id, Slot.start, Slot.active).where(
+                Slot.session_id == clinic.id, Slot.start > now, Slot.start < horizon_end
+            )
         )
     }
     new_rows = [
