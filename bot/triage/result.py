@@ -1,0 +1,61 @@
+"""The outcome of triage: disposition, the rules that fired, advice, concepts and open questions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.nlu.clinical_matcher import ConceptMatch
+from bot.triage.dispositions import Disposition
+
+
+@dataclass(frozen=True)
+class FiredRule:
+    """A rule that fired, with why (rationale) and where from (source)."""
+
+    id: str
+    disposition: Disposition
+    rationale: str
+    source: str
+
+    def to_dict(self) -> dict[str, str]:
+        """Return a JSON-ready mapping."""
+        return {"id": self.id, "disposition": self.disposition.value,
+                "rationale": self.rationale, "source": self.source}
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    """Everything the conversation needs to tell the patient where to go and why."""
+
+    disposition: Disposition
+    service: str | None
+    advice: str
+    fired_rules: tuple[FiredRule, ...]
+    concepts: tuple[ConceptMatch, ...]
+    questions_needed: tuple[str, ...]
+    rules_version: str
+
+    @property
+    def is_emergency(self) -> bool:
+        """True when the patient must go to 999 or A&E now."""
+        return self.disposition.is_emergency
+
+    @property
+    def is_complete(self) -> bool:
+        """True when no answer could still raise the disposition."""
+        return not self.questions_needed
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready mapping; `disposition` is the coded value."""
+        return {
+            "disposition": self.disposition.value,
+            "emergency": self.is_emergency,
+            "service": self.service,
+            "advice": self.advice,
+            "fired_rules": [rule.to_dict() for rule in self.fired_rules],
+            "concepts": [match.to_dict() for match in self.concepts],
+            "questions_needed": list(self.questions_needed),
+            "complete": self.is_complete,
+            "rules_version": self.rules_version,
+        }
