@@ -1,0 +1,304 @@
+"""Rasa NLU component that tags time phrases as `time` entities, using Duckling in-process.
+
+Use it in config.yml as `- name: bot.nlu.time_parser.TimeParser`. Every entity it adds has
+`entity: "time"`, the matched `start`/`end`/`text`, and an `additional_info["kind"]`:
+
+- `instant` / `interval`: a date or time; `additional_info["values"]` holds EVERY candidate
+  Duckling (or a rule below) returned, each `{"type": "value", "value": iso, "grain": g}` or
+  `{"type": "interval", "from": iso | None, "to": iso | None, "grain": g}`; `value` is the first.
+- `weekdays`: `value` like `["tue"]`, with `additional_info["recurring"]` ("any Tuesday",
+  "weekends") or not ("this weekend").
+- `excluded_weekdays`: `value` like `["mon"]` ("not Mondays", "any day but Friday").
+- `part_of_day`: `value` is `morning`, `afternoon` or `evening`.
+- `time_of_day`: `value` is `{"earliest": "HH:MM" | None, "latest": "HH:MM" | None}`, local
+  clock bounds ("after 4pm", "before 10", "between 2 and 4pm", "not mornings").
+
+Rules cover what Duckling lacks or gets wrong for booking (negations, bare parts of the day, time
+of day bounds, "in the next 2 weeks" meaning from now, "soonest"); the text they claim is blanked
+before Duckling runs, so it is not read twice. Times are Europe/London unless configured.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+logger = logging.getLogger(__name__)
+
+Entity = dict[str, Any]
+
+_DAY_NAMES = {
+    "mon": ("mon",), "monday": ("mon",), "tue": ("tue",), "tues": ("tue",), "tuesday": ("tue",),
+    "wed": ("wed",), "weds": ("wed",), "wednesday": ("wed",), "thu": ("thu",), "thur": ("thu",),
+    "thurs": ("thu",), "thursday": ("thu",), "fri": ("fri",), "friday": ("fri",),
+    "sat": ("sat",), "saturday": ("sat",), "sun": ("sun",), "sunday": ("sun",),
+    "weekday": ("mon", "tue", "wed", "thu", "fri"), "weekend": ("sat", "sun"),
+}
+_DAY = r"(?:%s)s?" % "|".join(sorted(_DAY_NAMES, key=len, reverse=True))
+_DAYS = rf"{_DAY}(?:\s*(?:,|/|&|\bor\b|\band\b|\bnor\b)\s*(?:on\s+)?(?:a\s+)?{_DAY})*"
+_NOT = (r"not|no|never|except|excluding|apart\s+from|other\s+than|but\s+not|"
+        r"can'?t\s+(?:do|make)|cannot\s+(?:do|make)|unable\s+to\s+do")
+_NEGATED_DAYS = [
+    re.compile(rf"\b(?:{_NOT})\s+(?:on\s+)?(?:a\s+|the\s+|any\s+)?(?P<days>{_DAYS})\b", re.I),
+    re.compile(rf"\b(?:any\s*(?:day|time)|whenever|anything)\s+but\s+(?:on\s+)?(?:a\s+)?"
+               rf"(?P<days>{_DAYS})\b", re.I),
+    re.compile(rf"\b(?P<days>{_DAYS})\s+(?:is|are|'s)\s+(?:no\s+good|not\s+good|bad|out|"
+               rf"impossible|not\s+possible|difficult|tricky)\b", re.I),
+]
+_NEGATED_PART = re.compile(rf"\b(?:{_NOT})\s+(?:in\s+the\s+)?(?P<part>morning|evening)s?\b", re.I)
+_RECURRING_DAYS = re.compile(
+    rf"\b(?:any|every|all|most)\s+(?:other\s+)?(?P<days>{_DAYS})\b"
+    r"|\b(?P<plural>(?:mon|tues|wednes|thurs|fri|satur|sun|week)days|weekends?)\b", re.I)
+_SPECIFIC_WEEKEND = re.compile(r"\b(?:this|next|the\s+coming|coming)\s+weekend\b", re.I)
+_PARTS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
+          "tonight": "evening", "first thing": "morning", "lunchtime": "afternoon",
+          "lunch time": "afternoon", "after lunch": "afternoon", "after work": "evening"}
+_PART = re.compile(r"\b(?P<part>morning|afternoon|evening|tonight|first\s+thing|lunch\s*time|"
+                   r"after\s+lunch|after\s+work)s?\b", re.I)
+_CLOCK = r"(\d{1,2})(?:[:.](\d{2}))?\s*(am\b|pm\b|a\.m\.?|p\.m\.?|o'?clock\b)?"
+_NOT_A_CLOCK = r"(?!\s*(?:days?|weeks?|months?|years?|hours?|hrs?|mins?|minutes?)\b|st\b|nd\b|rd\b|th\b|/|\d)"
+_AFTER = r"after|from|later\s+than|no\s+earlier\s+than|not\s+before"
+_BEFORE = r"before|by|earlier\s+than|no\s+later\s+than|not\s+after|until|till"
+_BETWEEN = re.compile(rf"\b(?:between|from)\s+{_CLOCK}\s*(?:and|to|-|until|till)\s*{_CLOCK}{_NOT_A_CLOCK}", re.I)
+_BOUND = re.compile(rf"\b(?:(?P<after>{_AFTER})|(?P<before>{_BEFORE}))\s+(?:about\s+|around\s+)?"
+                    rf"{_CLOCK}{_NOT_A_CLOCK}", re.I)
+_WITHIN = re.compile(r"\b(?:in|within|over|during)\s+the\s+(?:next|coming)\s+(?:(?P<n>\d{1,2}|a|one|"
+                     r"two|three|four|five|six|couple(?:\s+of)?|few)\s+)?(?P<unit>days?|weeks?|"
+                     r"fortnight|months?)\b", re.I)
+_ASAP = re.compile(r"\b(?:asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|poss|you\s+can)|soonest|"
+                   r"earliest(?:\s+(?:possible|available))?|first\s+available|next\s+available|"
+                   r"as\s+early\s+as\s+possible)(?!\w)", re.I)
+_COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "few": 3}
+
+
+@dataclass(frozen=True)
+class RuleMatch:
+    """A time constraint found by the rules; `masked` spans are hidden from Duckling."""
+
+    start: int
+    end: int
+    kind: str
+    value: Any
+    masked: bool
+    extra: tuple[tuple[str, Any], ...] = ()
+
+
+def day_codes(words: str) -> tuple[str, ...]:
+    """Weekday codes (mon..sun, in week order) named in a phrase like "Mon, Tues or weekends"."""
+    found: set[str] = set()
+    for word in re.findall(r"[a-z]+", words.lower()):
+        codes = _DAY_NAMES.get(word) or (_DAY_NAMES.get(word[:-1]) if word.endswith("s") else None)
+        found.update(codes or ())
+    return tuple(code for code in ("mon", "tue", "wed", "thu", "fri", "sat", "sun") if code in found)
+
+
+def _clock(hour: str, minute: str | None, suffix: str | None) -> str | None:
+    h, m, s = int(hour), int(minute or 0), (suffix or "").lower()
+    if s.startswith("p") and h < 12:
+        h += 12
+    elif s.startswith("a") and h == 12:
+        h = 0
+    elif not s.startswith(("a", "p")) and 1 <= h <= 7:
+        h += 12  # surgeries are shut at 1-7am, so a bare "after 4" means 4pm
+    return f"{h:02d}:{m:02d}" if h <= 23 and m <= 59 else None
+
+
+def _within_end(reference: datetime, count: int, unit: str) -> datetime:
+    day = reference.date()
+    if unit.startswith("month"):
+        month = day.month - 1 + count
+        day = day.replace(year=day.year + month // 12, month=month % 12 + 1, day=min(day.day, 28))
+    else:
+        day += timedelta(days=count * {"d": 1, "w": 7, "f": 14}[unit[0]])
+    return datetime(day.year, day.month, day.day, tzinfo=reference.tzinfo)
+
+
+def find_time_rules(text: str, reference_time: datetime) -> list[RuleMatch]:
+    """Constraints Duckling does not give: negations, parts of day, clock bounds, soonest."""
+    found: list[RuleMatch] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= m.start or start >= m.end for m in found)
+
+    def add(match: re.Match[str], kind: str, value: Any, masked: bool, **extra: Any) -> None:
+        if free(match.start(), match.end()):
+            found.append(RuleMatch(match.start(), match.end(), kind, value, masked,
+                                   tuple(sorted(extra.items()))))
+
+    for pattern in _NEGATED_DAYS:
+        for m in pattern.finditer(text):
+            add(m, "excluded_weekdays", list(day_codes(m["days"])), True)
+    for m in _NEGATED_PART.finditer(text):
+        morning = m["part"].lower() == "morning"
+        add(m, "time_of_day", {"earliest": "12:00" if morning else None,
+                               "latest": None if morning else "17:00"}, True)
+    for m in _SPECIFIC_WEEKEND.finditer(text):
+        add(m, "weekdays", ["sat", "sun"], False, recurring=False)
+    for m in _RECURRING_DAYS.finditer(text):
+        add(m, "weekdays", list(day_codes(m[0])), False, recurring=True)
+    for m in _BETWEEN.finditer(text):
+        late = _clock(m[4], m[5], m[6])
+        early = _clock(m[1], m[2], m[3] or (m[6] if m[6] and int(m[1]) <= int(m[4]) else None))
+        if early and late:
+            add(m, "time_of_day", {"earliest": early, "latest": late}, True)
+    for m in _BOUND.finditer(text):
+        value = _clock(m[3], m[4], m[5])
+        if value:
+            bound = "earliest" if m["after"] else "latest"
+            add(m, "time_of_day", {"earliest": None, "latest": None, bound: value}, True)
+    for m in _WITHIN.finditer(text):
+        count = (int(m["n"]) if m["n"].isdigit() else _COUNTS.get(m["n"].split()[0].lower(), 2)) \
+            if m["n"] else 1
+        end = _within_end(reference_time, count, m["unit"].lower())
+        add(m, "interval", [_interval(reference_time, end, "day")], True)
+    for m in _ASAP.finditer(text):
+        add(m, "interval", [_interval(reference_time, None, "second")], True)
+    for m in _PART.finditer(text):
+        add(m, "part_of_day", _PARTS[" ".join(m["part"].lower().split())], False)
+    return sorted(found, key=lambda match: match.start)
+
+
+def _interval(start: datetime | None, end: datetime | None, grain: str) -> dict[str, Any]:
+    iso = (lambda t: t.isoformat() if t else None)  # noqa: E731
+    return {"type": "interval", "from": iso(start), "to": iso(end), "grain": grain}
+
+
+def rule_entity(text: str, match: RuleMatch) -> Entity:
+    """The `time` entity for one rule match (see the module docstring)."""
+    info: dict[str, Any] = {"kind": match.kind, "source": "rules", **dict(match.extra)}
+    value = match.value
+    if match.kind == "interval":
+        info.update(values=value, grain=value[0]["grain"], latent=False)
+        value = {"from": value[0]["from"], "to": value[0]["to"]}
+    return {"entity": "time", "start": match.start, "end": match.end, "confidence": 1.0,
+            "text": text[match.start:match.end], "value": value, "additional_info": info}
+
+
+def _candidate(raw: dict[str, Any]) -> dict[str, Any]:
+    if raw.get("type") == "interval":
+        low, high = raw.get("from") or {}, raw.get("to") or {}
+        return {"type": "interval", "from": low.get("value"), "to": high.get("value"),
+                "grain": low.get("grain") or high.get("grain")}
+    return {"type": "value", "value": raw.get("value"), "grain": raw.get("grain")}
+
+
+def duckling_entity(match: dict[str, Any]) -> Entity:
+    """The `time` entity for one Duckling match, keeping every candidate it returned."""
+    raw = match["value"]
+    candidates = [_candidate(c) for c in raw.get("values") or [raw]]
+    first = candidates[0]
+    value = {"from": first["from"], "to": first["to"]} if first["type"] == "interval" else first["value"]
+    return {"entity": "time", "start": match["start"], "end": match["end"], "confidence": 1.0,
+            "text": match["body"], "value": value,
+            "additional_info": {"kind": "interval" if first["type"] == "interval" else "instant",
+                                "source": "duckling", "grain": first["grain"],
+                                "values": candidates, "latent": bool(match.get("latent"))}}
+
+
+class DucklingTimes:
+    """Duckling's `time` dimension, in-process; the runtime and time-zone data load on first use."""
+
+    def __init__(self, timezone: str, locale: str, zoneinfo_dir: str) -> None:
+        self.timezone, self.locale_name, self.zoneinfo_dir = timezone, locale, zoneinfo_dir
+        self._lock = threading.Lock()
+        self._state: tuple[Any, Any, Any, Any] | None = None
+
+    def _load(self) -> tuple[Any, Any, Any, Any]:
+        with self._lock:
+            if self._state is None:
+                if not Path(self.zoneinfo_dir, self.timezone).is_file():
+                    raise FileNotFoundError(f"no time-zone data for {self.timezone} under "
+                                            f"{self.zoneinfo_dir}: install tzdata")
+                duckling = importlib.import_module("duckling")  # starts the Haskell runtime
+                language = duckling.default_locale_lang(duckling.parse_lang(self.locale_name[:2]))
+                self._state = (duckling, duckling.load_time_zones(self.zoneinfo_dir),
+                               duckling.parse_locale(self.locale_name, language),
+                               duckling.parse_dimensions(["time"]))
+                logger.debug("Duckling loaded for %s %s", self.locale_name, self.timezone)
+            return self._state
+
+    def parse(self, text: str, reference_time: datetime) -> list[dict[str, Any]]:
+        """Duckling's raw `time` matches for `text`, relative to `reference_time`."""
+        duckling, zones, locale, dimensions = self._load()
+        ref = duckling.parse_ref_time(zones, self.timezone, int(reference_time.timestamp()))
+        matches: list[dict[str, Any]] = duckling.parse(text, duckling.Context(ref, locale),
+                                                       dimensions, False)
+        return [m for m in matches if m.get("dim") == "time"]
+
+
+def mask(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each span blanked by spaces, so offsets stay the same."""
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class TimeParser(GraphComponent, EntityExtractorMixin):  # type: ignore[misc]
+    """Adds `time` entities (all Duckling candidates plus rule constraints) to each message."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Europe/London, British English dates (3/12 is 3 December), texts capped for speed."""
+        return {"timezone": "Europe/London", "locale": "EN_GB",
+                "zoneinfo_dir": "/usr/share/zoneinfo", "max_chars": 500}
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.component_config = {**self.get_default_config(), **config}
+        self.zone = ZoneInfo(self.component_config["timezone"])
+        self.duckling = DucklingTimes(self.component_config["timezone"],
+                                      self.component_config["locale"],
+                                      self.component_config["zoneinfo_dir"])
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> TimeParser:
+        """Creates the component; Duckling itself loads on the first message."""
+        return cls(config)
+
+    def reference_time(self, message: Message) -> datetime:
+        """The message's own time (epoch seconds) if it has one, else now; in the local zone."""
+        try:
+            stamp = float(message.time) if message.time is not None else time.time()
+        except (TypeError, ValueError):
+            logger.warning("Unreadable message time %r; using now", message.time)
+            stamp = time.time()
+        return datetime.fromtimestamp(stamp, self.zone)
+
+    def entities(self, text: str, reference_time: datetime) -> list[Entity]:
+        """All `time` entities for `text` (see the module docstring for their shape)."""
+        text = text[: self.component_config["max_chars"]]
+        rules = find_time_rules(text, reference_time)
+        masked = mask(text, [(r.start, r.end) for r in rules if r.masked])
+        found = [rule_entity(text, r) for r in rules]
+        if masked.strip():
+            found += [duckling_entity(m) for m in self.duckling.parse(masked, reference_time)]
+        return sorted(found, key=lambda e: (e["start"], e["end"]))
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Adds this component's `time` entities to each message."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not text:
+                continue
+            found = self.add_extractor_name(self.entities(text, self.reference_time(message)))
+            logger.debug("TimeParser found %d time entities", len(found))
+            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+        return messages
