@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from booking_backend.admin.router import router as admin_router
 from booking_backend.appointments.router import router as appointments_router
@@ -30,9 +33,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.clock = clock or SystemClock()
     install_error_handlers(app)
 
-    @app.get("/health", tags=["health"])
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+    @app.get("/health", tags=["health"], responses={503: {"description": "The database is unreachable"}})
+    def health() -> JSONResponse:
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return JSONResponse(status_code=503, content={"status": "unavailable", "database": "unreachable"})
+        return JSONResponse(content={"status": "ok"})
 
     for router in (directory_router, slots_router, appointments_router, waitlist_router, admin_router):
         app.include_router(router)

@@ -1,0 +1,74 @@
+# Two commands for a newcomer: `make run` (start everything on the embedded default) and
+# `make test` (every test). Each target installs what it needs first and can be run again safely.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+BOT_VENV := .venv
+BACKEND_VENV := .venv-backend
+BOT_PY := $(BOT_VENV)/bin/python
+BACKEND_PY := $(BACKEND_VENV)/bin/python
+PIP_FLAGS := --quiet --disable-pip-version-check
+
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run test backend lint bench-backend deps lock clean test-backend test-bot eval-triage
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+# --- environments -------------------------------------------------------------------------
+$(BACKEND_VENV)/.installed: requirements/backend-dev.lock
+	@test -x $(BACKEND_PY) || { py="$$(scripts/find-python 3.11)" && "$$py" -m venv $(BACKEND_VENV); }
+	@echo "Installing the backend environment ($(BACKEND_VENV), Python 3.11)..."
+	$(BACKEND_PY) -m pip install $(PIP_FLAGS) -r requirements/backend-dev.lock
+	@touch $@
+
+$(BOT_VENV)/.installed: requirements/bot.lock
+	@test -x $(BOT_PY) || { py="$$(scripts/find-python 3.10)" && "$$py" -m venv $(BOT_VENV); }
+	@echo "Installing the assistant environment ($(BOT_VENV), Python 3.10, Rasa 3.6; a few minutes the first time)..."
+	$(BOT_PY) -m pip install $(PIP_FLAGS) -r requirements/bot.lock
+	@touch $@
+
+deps: $(BACKEND_VENV)/.installed $(BOT_VENV)/.installed ## install both environments from the lock files
+
+# --- running ------------------------------------------------------------------------------
+run: deps ## start the whole system on the embedded default (SQLite, no servers needed)
+	@scripts/run-all
+
+backend: $(BACKEND_VENV)/.installed ## start the booking backend alone (BACKEND_PORT, DATABASE_URL)
+	$(BACKEND_PY) -m booking_backend serve
+
+# --- checks -------------------------------------------------------------------------------
+test: deps lint test-backend test-bot ## install what is missing, lint, and run every test
+
+test-backend: $(BACKEND_VENV)/.installed
+	$(BACKEND_PY) -m pytest tests/booking_backend
+
+test-bot: $(BOT_VENV)/.installed
+	$(BOT_PY) -m pytest tests/bot
+
+lint: deps ## ruff and mypy on both sides
+	$(BACKEND_VENV)/bin/ruff check booking_backend tests/booking_backend benchmarks
+	$(BACKEND_VENV)/bin/mypy booking_backend
+	$(BOT_VENV)/bin/ruff check bot tests/bot
+	$(BOT_VENV)/bin/mypy --python-version 3.10 bot
+
+eval-triage: $(BOT_VENV)/.installed ## triage dev set: confusion matrix, accuracy, emergency recall
+	$(BOT_PY) -m bot.triage.evaluate
+
+# --- benchmarks (not part of make test) -----------------------------------------------------
+bench-backend: $(BACKEND_VENV)/.installed ## backend figures on PostgreSQL with 1M slots, next to pgbench
+	$(BACKEND_PY) benchmarks/backend_bench.py
+
+# --- maintenance ------------------------------------------------------------------------------
+lock: ## regenerate the lock files from requirements/*.in (needs the package index)
+	@test -x .venv-tools/bin/uv || { python3 -m venv .venv-tools && .venv-tools/bin/pip install $(PIP_FLAGS) uv; }
+	cd requirements && ../.venv-tools/bin/uv pip compile --python-version 3.11 \
+	    --python-platform x86_64-unknown-linux-gnu backend.in -o backend.lock
+	cd requirements && ../.venv-tools/bin/uv pip compile --python-version 3.11 \
+	    --python-platform x86_64-unknown-linux-gnu backend-dev.in -o backend-dev.lock
+	.venv-tools/bin/uv pip compile --generate-hashes --python-version 3.10 \
+	    --python-platform x86_64-manylinux_2_28 requirements/bot.in -o requirements/bot.lock
+
+clean: ## remove environments and data (var/, models/)
+	rm -rf $(BOT_VENV) $(BACKEND_VENV) .venv-tools var models
