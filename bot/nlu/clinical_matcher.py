@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 Status = Literal["current", "negated", "historical"]
 _LIST_JOINERS = frozenset({"or", "nor", "/", "any"})
+_DROPPABLE_WHEN_CONTAINED = frozenset({"symptom", "request"})
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
@@ -99,7 +100,8 @@ class ClinicalMatcher:
         cues = vocabulary.cues
         self._cues = PhraseMatcher(self._nlp.vocab, attr="LOWER")
         self._cues.add("NEGATION", [self._nlp.make_doc(c) for c in cues.negation])
-        self._cues.add("HISTORY", [self._nlp.make_doc(c) for c in cues.history])
+        self._cues.add("HISTORY_BEFORE", [self._nlp.make_doc(c) for c in cues.history_before])
+        self._cues.add("HISTORY_AFTER", [self._nlp.make_doc(c) for c in cues.history_after])
         self._cues.add("TERMINATOR", [self._nlp.make_doc(c) for c in cues.terminators])
 
     def find(self, text: str) -> list[ConceptMatch]:
@@ -130,13 +132,14 @@ class ClinicalMatcher:
         return sorted(found, key=lambda h: (h.start, -h.end, h.concept))
 
     def _drop_contained(self, hits: list[_Hit]) -> list[_Hit]:
-        """Prefer the longest mention, but never drop a red flag (safety over tidiness)."""
+        """Prefer the longest mention, but never drop a red flag or a context (safety first)."""
         kept = []
         for hit in hits:
             inside_longer = any(
                 other.start <= hit.start and hit.end <= other.end
                 and (other.end - other.start) > (hit.end - hit.start)
-                and (other.concept == hit.concept or self._kinds[hit.concept] != "red_flag")
+                and (other.concept == hit.concept
+                     or self._kinds[hit.concept] in _DROPPABLE_WHEN_CONTAINED)
                 for other in hits
             )
             if not inside_longer:
@@ -201,9 +204,20 @@ class ClinicalMatcher:
         return joined
 
     def _historical(self, doc: Doc, hits: list[_Hit]) -> set[_Hit]:
+        """A history cue reaches the nearest mention in its clause, forward or back by cue type."""
         clause = self._clause_ids(doc)
-        history_clauses = {clause[start] for start, _ in self._cue_spans(doc, "HISTORY")}
-        return {hit for hit in hits if clause[hit.start] in history_clauses}
+        historical: set[_Hit] = set()
+        for start, end in self._cue_spans(doc, "HISTORY_BEFORE"):
+            ahead = [h for h in hits if h.start >= end and clause[h.start] == clause[start]]
+            if ahead:
+                historical.update(h for h in ahead if h.start < ahead[0].end)
+        for start, _ in self._cue_spans(doc, "HISTORY_AFTER"):
+            behind = [h for h in hits if h.end <= start and clause[h.start] == clause[start]]
+            if behind:
+                last_end = max(h.end for h in behind)
+                nearest_start = max(h.start for h in behind if h.end == last_end)
+                historical.update(h for h in behind if h.end > nearest_start)
+        return historical
 
 
 @lru_cache(maxsize=4)

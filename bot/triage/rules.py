@@ -1,7 +1,8 @@
 """Load and validate the versioned triage rules (bot/triage/data/rules.yml).
 
 A rule fires when all of its `all` concepts and at least one of its `any` concepts are current
-in the text, and every answer it names has one of the listed values (an "unsure" answer
+in the text, none of its `none` concepts is (routing only: 999 and A&E rules may not use it,
+so nothing can switch an emergency off), and every answer it names has one of the listed values (an "unsure" answer
 matches any value: unsure means more acute). A rule whose concepts match but whose answers are
 not given yet is pending: the engine reports the question it needs.
 """
@@ -45,13 +46,15 @@ class Rule:
     source: Source
     all_concepts: tuple[str, ...] = ()
     any_concepts: tuple[str, ...] = ()
+    none_concepts: tuple[str, ...] = ()
     answers: Mapping[str, frozenset[str]] = field(default_factory=dict)
     advice: tuple[str, ...] = ()
 
     def concepts_match(self, current: Collection[str]) -> bool:
         """True when the text holds every `all` concept and at least one `any` concept."""
-        return all(c in current for c in self.all_concepts) and (
-            not self.any_concepts or any(c in current for c in self.any_concepts))
+        return (all(c in current for c in self.all_concepts)
+                and (not self.any_concepts or any(c in current for c in self.any_concepts))
+                and not any(c in current for c in self.none_concepts))
 
 
 @dataclass(frozen=True)
@@ -122,14 +125,18 @@ def _parse_rule(raw: Any, index: int, allowed: Mapping[str, tuple[str, ...]],
         raise RulesFileError(f"{where}.when: expected a mapping")
     all_concepts = _names(when.get("all"), f"{where}.when.all")
     any_concepts = _names(when.get("any"), f"{where}.when.any")
-    unknown = [c for c in all_concepts + any_concepts if concepts and c not in concepts]
+    none_concepts = _names(when.get("none"), f"{where}.when.none")
+    if none_concepts and disposition.is_emergency:
+        raise RulesFileError(f"{where}.when.none: 999 and A&E rules may not have exclusions")
+    unknown = [c for c in all_concepts + any_concepts + none_concepts
+               if concepts and c not in concepts]
     if unknown:
         raise RulesFileError(f"{where}: unknown concepts {unknown}")
     advice = _names(raw.get("advice"), f"{where}.advice")
     if advice_keys and any(a not in advice_keys for a in advice):
         raise RulesFileError(f"{where}.advice: unknown advice keys {list(advice)}")
     return Rule(rule_id, disposition, _text(raw, "rationale", where),
-                _parse_source(raw.get("source"), where), all_concepts, any_concepts,
+                _parse_source(raw.get("source"), where), all_concepts, any_concepts, none_concepts,
                 _parse_answers(when.get("answers"), where, allowed), advice)
 
 

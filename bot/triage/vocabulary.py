@@ -10,8 +10,8 @@ import yaml
 
 DEFAULT_VOCABULARY_PATH = Path(__file__).resolve().parent / "data" / "vocabulary.yml"
 CONCEPT_KINDS = frozenset({"red_flag", "symptom", "request", "context"})
-_CUE_LISTS = ("negation", "inability_heads", "pseudo_negation_next", "history", "terminators",
-              "negation_breakers")
+_CUE_LISTS = ("negation", "inability_heads", "pseudo_negation_next", "history_before",
+              "history_after", "terminators", "negation_breakers")
 
 
 class VocabularyError(ValueError):
@@ -36,7 +36,8 @@ class Cues:
     negation: tuple[str, ...]
     inability_heads: frozenset[str]
     pseudo_negation_next: frozenset[str]
-    history: tuple[str, ...]
+    history_before: tuple[str, ...]
+    history_after: tuple[str, ...]
     terminators: tuple[str, ...]
     negation_breakers: frozenset[str]
     scope: int
@@ -96,7 +97,8 @@ def _parse_cues(raw: Any) -> Cues:
         negation=lists["negation"],
         inability_heads=frozenset(lists["inability_heads"]),
         pseudo_negation_next=frozenset(lists["pseudo_negation_next"]),
-        history=lists["history"],
+        history_before=lists["history_before"],
+        history_after=lists["history_after"],
         terminators=lists["terminators"],
         negation_breakers=frozenset(lists["negation_breakers"]),
         scope=scope,
