@@ -11,6 +11,7 @@ from booking_backend.admin.router import router as admin_router
 from booking_backend.appointments.router import router as appointments_router
 from booking_backend.clock import Clock, SystemClock
 from booking_backend.database import build_engine, build_session_factory
+from booking_backend.dependencies import SessionDep
 from booking_backend.directory.router import router as directory_router
 from booking_backend.errors import install_error_handlers
 from booking_backend.scheduling.router import router as slots_router
@@ -34,10 +35,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     install_error_handlers(app)
 
     @app.get("/health", tags=["health"], responses={503: {"description": "The database is unreachable"}})
-    def health() -> JSONResponse:
+    def health(session: SessionDep) -> JSONResponse:
         try:
-            with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+            session.execute(text("SELECT 1"))
         except SQLAlchemyError:
             return JSONResponse(status_code=503, content={"status": "unavailable", "database": "unreachable"})
         return JSONResponse(content={"status": "ok"})
