@@ -65,7 +65,7 @@ def run_jsonl(lines: Iterable[str], out: TextIO, err: TextIO) -> int:
                 record_id = parsed.get("id") if isinstance(parsed, dict) else None
             except json.JSONDecodeError:
                 pass
-            print(f"line {number}: {error}", file=err)
+            err.write(f"line {number}: {error}\n")
             result = {"id": record_id, "line": number, "error": str(error)}
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
         out.flush()
@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = triage(args.text, _parse_answers(args.answer))
     except (ValueError, argparse.ArgumentTypeError) as error:
         parser.error(str(error))
-    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
     return 0
 
 
