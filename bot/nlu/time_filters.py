@@ -98,7 +98,7 @@ def choose_candidate(candidates: Sequence[Mapping[str, Any]], now: datetime) -> 
     """The first candidate not yet past, preferring surgery hours ("at 3" is 3pm, not 3am)."""
     marks = [_plausible(c, now) for c in candidates]
     for wanted in ((True, True), (True, False)):
-        for candidate, mark in zip(candidates, marks):
+        for candidate, mark in zip(candidates, marks, strict=True):
             if mark == wanted:
                 return candidate
     return candidates[0]
@@ -140,9 +140,12 @@ def slot_filters(entities: Iterable[Mapping[str, Any]], now: datetime) -> SlotFi
         if _overlaps(entity, recurring):
             continue  # "any Tuesday": Duckling's next three Tuesdays are examples, not the ask
         candidate = choose_candidate(entity["additional_info"]["values"], now)
-        ranges.append(candidate_range(candidate))
-        if candidate.get("type") == "value" and candidate.get("grain") == "day":
-            day_picks.add(WEEKDAYS[ranges[-1][0].weekday()])  # type: ignore[union-attr]
+        low, high = candidate_range(candidate)
+        if high is not None and high <= now:
+            continue  # history ("since last week"), not a wish
+        ranges.append((low, high))
+        if low is not None and candidate.get("type") == "value" and candidate.get("grain") == "day":
+            day_picks.add(WEEKDAYS[low.weekday()])
 
     start = end = None
     if ranges:

@@ -24,7 +24,6 @@ import importlib
 import logging
 import re
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -42,6 +41,7 @@ from rasa.shared.nlu.training_data.message import Message
 logger = logging.getLogger(__name__)
 
 Entity = dict[str, Any]
+_WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 _DAY_NAMES = {
     "mon": ("mon",), "monday": ("mon",), "tue": ("tue",), "tues": ("tue",), "tuesday": ("tue",),
@@ -50,7 +50,7 @@ _DAY_NAMES = {
     "sat": ("sat",), "saturday": ("sat",), "sun": ("sun",), "sunday": ("sun",),
     "weekday": ("mon", "tue", "wed", "thu", "fri"), "weekend": ("sat", "sun"),
 }
-_DAY = r"(?:%s)s?" % "|".join(sorted(_DAY_NAMES, key=len, reverse=True))
+_DAY = r"(?:{})s?".format("|".join(sorted(_DAY_NAMES, key=len, reverse=True)))
 _DAYS = rf"{_DAY}(?:\s*(?:,|/|&|\bor\b|\band\b|\bnor\b)\s*(?:on\s+)?(?:a\s+)?{_DAY})*"
 _NOT = (r"not|no|never|except|excluding|apart\s+from|other\s+than|but\s+not|"
         r"can'?t\s+(?:do|make)|cannot\s+(?:do|make)|unable\s+to\s+do")
@@ -72,25 +72,28 @@ _PARTS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
 _PART = re.compile(r"\b(?P<part>morning|afternoon|evening|tonight|first\s+thing|lunch\s*time|"
                    r"after\s+lunch|after\s+work)s?\b", re.I)
 _CLOCK = r"(\d{1,2})(?:[:.](\d{2}))?\s*(am\b|pm\b|a\.m\.?|p\.m\.?|o'?clock\b)?"
-_NOT_A_CLOCK = r"(?!\s*(?:days?|weeks?|months?|years?|hours?|hrs?|mins?|minutes?)\b|st\b|nd\b|rd\b|th\b|/|\d)"
+_NOT_A_CLOCK = (r"(?!\s*(?:days?|weeks?|months?|years?|hours?|hrs?|mins?|minutes?)\b"
+                r"|st\b|nd\b|rd\b|th\b|/|\d)")
 _AFTER = r"after|from|later\s+than|no\s+earlier\s+than|not\s+before"
 _BEFORE = r"before|by|earlier\s+than|no\s+later\s+than|not\s+after|until|till"
-_BETWEEN = re.compile(rf"\b(?:between|from)\s+{_CLOCK}\s*(?:and|to|-|until|till)\s*{_CLOCK}{_NOT_A_CLOCK}", re.I)
+_BETWEEN = re.compile(rf"\b(?:between|from)\s+{_CLOCK}\s*(?:and|to|-|until|till)\s*"
+                      rf"{_CLOCK}{_NOT_A_CLOCK}", re.I)
 _BOUND = re.compile(rf"\b(?:(?P<after>{_AFTER})|(?P<before>{_BEFORE}))\s+(?:about\s+|around\s+)?"
                     rf"{_CLOCK}{_NOT_A_CLOCK}", re.I)
-_WITHIN = re.compile(r"\b(?:in|within|over|during)\s+the\s+(?:next|coming)\s+(?:(?P<n>\d{1,2}|a|one|"
-                     r"two|three|four|five|six|couple(?:\s+of)?|few)\s+)?(?P<unit>days?|weeks?|"
-                     r"fortnight|months?)\b", re.I)
+_WITHIN = re.compile(r"\b(?:in|within|over|during)\s+the\s+(?:next|coming)\s+"
+                     r"(?:(?P<n>\d{1,2}|a|one|two|three|four|five|six|couple(?:\s+of)?|few)\s+)?"
+                     r"(?P<unit>days?|weeks?|fortnight|months?)\b", re.I)
 _ASAP = re.compile(r"\b(?:asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|poss|you\s+can)|soonest|"
                    r"earliest(?:\s+(?:possible|available))?|first\s+available|next\s+available|"
                    r"as\s+early\s+as\s+possible)(?!\w)", re.I)
+# Words Duckling reads as dates that patients mostly mean otherwise ("I sat down", "a fall").
+_NOT_DATES = frozenset({"sat", "sun", "wed", "mar", "fall", "the second", "second"})
 _COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "few": 3}
 
 
 @dataclass(frozen=True)
 class RuleMatch:
     """A time constraint found by the rules; `masked` spans are hidden from Duckling."""
-
     start: int
     end: int
     kind: str
@@ -103,9 +106,8 @@ def day_codes(words: str) -> tuple[str, ...]:
     """Weekday codes (mon..sun, in week order) named in a phrase like "Mon, Tues or weekends"."""
     found: set[str] = set()
     for word in re.findall(r"[a-z]+", words.lower()):
-        codes = _DAY_NAMES.get(word) or (_DAY_NAMES.get(word[:-1]) if word.endswith("s") else None)
-        found.update(codes or ())
-    return tuple(code for code in ("mon", "tue", "wed", "thu", "fri", "sat", "sun") if code in found)
+        found.update(_DAY_NAMES.get(word) or _DAY_NAMES.get(word.removesuffix("s"), ()))
+    return tuple(code for code in _WEEK if code in found)
 
 
 def _clock(hour: str, minute: str | None, suffix: str | None) -> str | None:
@@ -133,11 +135,8 @@ def find_time_rules(text: str, reference_time: datetime) -> list[RuleMatch]:
     """Constraints Duckling does not give: negations, parts of day, clock bounds, soonest."""
     found: list[RuleMatch] = []
 
-    def free(start: int, end: int) -> bool:
-        return all(end <= m.start or start >= m.end for m in found)
-
     def add(match: re.Match[str], kind: str, value: Any, masked: bool, **extra: Any) -> None:
-        if free(match.start(), match.end()):
+        if all(match.end() <= f.start or match.start() >= f.end for f in found):
             found.append(RuleMatch(match.start(), match.end(), kind, value, masked,
                                    tuple(sorted(extra.items()))))
 
@@ -163,9 +162,9 @@ def find_time_rules(text: str, reference_time: datetime) -> list[RuleMatch]:
             bound = "earliest" if m["after"] else "latest"
             add(m, "time_of_day", {"earliest": None, "latest": None, bound: value}, True)
     for m in _WITHIN.finditer(text):
-        count = (int(m["n"]) if m["n"].isdigit() else _COUNTS.get(m["n"].split()[0].lower(), 2)) \
-            if m["n"] else 1
-        end = _within_end(reference_time, count, m["unit"].lower())
+        n = (m["n"] or "1").split()[0].lower()
+        end = _within_end(reference_time, int(n) if n.isdigit() else _COUNTS.get(n, 2),
+                          m["unit"].lower())
         add(m, "interval", [_interval(reference_time, end, "day")], True)
     for m in _ASAP.finditer(text):
         add(m, "interval", [_interval(reference_time, None, "second")], True)
@@ -174,9 +173,9 @@ def find_time_rules(text: str, reference_time: datetime) -> list[RuleMatch]:
     return sorted(found, key=lambda match: match.start)
 
 
-def _interval(start: datetime | None, end: datetime | None, grain: str) -> dict[str, Any]:
-    iso = (lambda t: t.isoformat() if t else None)  # noqa: E731
-    return {"type": "interval", "from": iso(start), "to": iso(end), "grain": grain}
+def _interval(start: datetime, end: datetime | None, grain: str) -> dict[str, Any]:
+    return {"type": "interval", "from": start.isoformat(), "to": end.isoformat() if end else None,
+            "grain": grain}
 
 
 def rule_entity(text: str, match: RuleMatch) -> Entity:
@@ -203,16 +202,17 @@ def duckling_entity(match: dict[str, Any]) -> Entity:
     raw = match["value"]
     candidates = [_candidate(c) for c in raw.get("values") or [raw]]
     first = candidates[0]
-    value = {"from": first["from"], "to": first["to"]} if first["type"] == "interval" else first["value"]
+    interval = first["type"] == "interval"
+    value = {"from": first["from"], "to": first["to"]} if interval else first["value"]
     return {"entity": "time", "start": match["start"], "end": match["end"], "confidence": 1.0,
             "text": match["body"], "value": value,
-            "additional_info": {"kind": "interval" if first["type"] == "interval" else "instant",
+            "additional_info": {"kind": "interval" if interval else "instant",
                                 "source": "duckling", "grain": first["grain"],
                                 "values": candidates, "latent": bool(match.get("latent"))}}
 
 
 class DucklingTimes:
-    """Duckling's `time` dimension, in-process; the runtime and time-zone data load on first use."""
+    """Duckling's `time` dimension in-process; runtime and time-zone data load on first use."""
 
     def __init__(self, timezone: str, locale: str, zoneinfo_dir: str) -> None:
         self.timezone, self.locale_name, self.zoneinfo_dir = timezone, locale, zoneinfo_dir
@@ -242,16 +242,8 @@ class DucklingTimes:
         return [m for m in matches if m.get("dim") == "time"]
 
 
-def mask(text: str, spans: list[tuple[int, int]]) -> str:
-    """`text` with each span blanked by spaces, so offsets stay the same."""
-    chars = list(text)
-    for start, end in spans:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
-
-
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
-class TimeParser(GraphComponent, EntityExtractorMixin):  # type: ignore[misc]
+class TimeParser(GraphComponent, EntityExtractorMixin):  # type: ignore[misc]  # rasa is untyped
     """Adds `time` entities (all Duckling candidates plus rule constraints) to each message."""
 
     @staticmethod
@@ -276,20 +268,21 @@ class TimeParser(GraphComponent, EntityExtractorMixin):  # type: ignore[misc]
     def reference_time(self, message: Message) -> datetime:
         """The message's own time (epoch seconds) if it has one, else now; in the local zone."""
         try:
-            stamp = float(message.time) if message.time is not None else time.time()
-        except (TypeError, ValueError):
-            logger.warning("Unreadable message time %r; using now", message.time)
-            stamp = time.time()
-        return datetime.fromtimestamp(stamp, self.zone)
+            return datetime.fromtimestamp(float(message.time), self.zone)
+        except (TypeError, ValueError, OverflowError, OSError):  # None or unreadable
+            return datetime.now(self.zone)
 
     def entities(self, text: str, reference_time: datetime) -> list[Entity]:
         """All `time` entities for `text` (see the module docstring for their shape)."""
         text = text[: self.component_config["max_chars"]]
         rules = find_time_rules(text, reference_time)
-        masked = mask(text, [(r.start, r.end) for r in rules if r.masked])
+        masked = text  # blank the rules' spans for Duckling, keeping every offset
+        for r in (r for r in rules if r.masked):
+            masked = masked[: r.start] + " " * (r.end - r.start) + masked[r.end :]
         found = [rule_entity(text, r) for r in rules]
         if masked.strip():
-            found += [duckling_entity(m) for m in self.duckling.parse(masked, reference_time)]
+            found += [duckling_entity(m) for m in self.duckling.parse(masked, reference_time)
+                      if m["body"].lower() not in _NOT_DATES]
         return sorted(found, key=lambda e: (e["start"], e["end"]))
 
     def process(self, messages: list[Message]) -> list[Message]:
