@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from datetime import datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from booking_backend.admin.schemas import QuotaPublic, QuotaUpdate
-from booking_backend.dependencies import AdminDep, ClockDep, IdempotencyKey, SessionDep, SettingsDep
+from booking_backend.dependencies import AdminDep, SettingsDep
 from booking_backend.directory import service as directory
 from booking_backend.directory.schemas import (
     LocationCreate,
@@ -20,7 +20,7 @@ from booking_backend.directory.schemas import (
     PractitionerPublic,
 )
 from booking_backend.errors_http import responses
-from booking_backend.idempotency.service import fingerprint, run_once
+from booking_backend.idempotency.dependency import StateChangeDep
 from booking_backend.patients.service import set_quota
 from booking_backend.scheduling import sessions
 from booking_backend.scheduling.models import ClinicSession
@@ -34,34 +34,22 @@ from booking_backend.scheduling.schemas import (
 router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[AdminDep], responses=responses(401, 404, 422))
 
 
-def _once(request: Request, session: SessionDep, clock: ClockDep, key: str | None, body: BaseModel | None,
-          status_code: int, operation: Callable[[], BaseModel]) -> JSONResponse:
-    return run_once(session, key=key, print_=fingerprint(request.url.path, body), clock=clock,
-                    status_code=status_code, operation=operation)
-
-
 @router.post("/organisations", status_code=201, response_model=OrganisationPublic)
-def create_organisation(body: OrganisationCreate, request: Request, session: SessionDep, clock: ClockDep,
-                        idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    now = clock.now()
-    return _once(request, session, clock, idempotency_key, body, 201, lambda: OrganisationPublic.model_validate(
-        directory.create_organisation(session, data=body, now=now)))
+def create_organisation(body: OrganisationCreate, change: StateChangeDep) -> JSONResponse:
+    return change.run(body, lambda session, now: OrganisationPublic.model_validate(
+        directory.create_organisation(session, data=body, now=now)), status_code=201)
 
 
 @router.post("/locations", status_code=201, response_model=LocationPublic)
-def create_location(body: LocationCreate, request: Request, session: SessionDep, clock: ClockDep,
-                    idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    now = clock.now()
-    return _once(request, session, clock, idempotency_key, body, 201, lambda: LocationPublic.model_validate(
-        directory.create_location(session, data=body, now=now)))
+def create_location(body: LocationCreate, change: StateChangeDep) -> JSONResponse:
+    return change.run(body, lambda session, now: LocationPublic.model_validate(
+        directory.create_location(session, data=body, now=now)), status_code=201)
 
 
 @router.post("/practitioners", status_code=201, response_model=PractitionerPublic)
-def create_practitioner(body: PractitionerCreate, request: Request, session: SessionDep, clock: ClockDep,
-                        idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    now = clock.now()
-    return _once(request, session, clock, idempotency_key, body, 201,
-                 lambda: directory.create_practitioner(session, data=body, now=now))
+def create_practitioner(body: PractitionerCreate, change: StateChangeDep) -> JSONResponse:
+    return change.run(body, lambda session, now: directory.create_practitioner(session, data=body, now=now),
+                      status_code=201)
 
 
 def _session_public(clinic: ClinicSession) -> SessionPublic:
@@ -74,37 +62,28 @@ def _session_public(clinic: ClinicSession) -> SessionPublic:
 
 
 @router.post("/sessions", status_code=201, response_model=SessionPublic)
-def create_session(body: SessionCreate, request: Request, session: SessionDep, clock: ClockDep,
-                   settings: SettingsDep, idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    now = clock.now()
-    return _once(request, session, clock, idempotency_key, body, 201, lambda: _session_public(
-        sessions.create_session(session, data=body, now=now, horizon_days=settings.slot_horizon_days)))
+def create_session(body: SessionCreate, change: StateChangeDep, settings: SettingsDep) -> JSONResponse:
+    return change.run(body, lambda session, now: _session_public(sessions.create_session(
+        session, data=body, now=now, horizon_days=settings.slot_horizon_days)), status_code=201)
 
 
 @router.post("/sessions/{session_id}/exceptions", response_model=RegenerationResult)
-def add_session_exception(session_id: int, body: SessionExceptionCreate, request: Request, session: SessionDep,
-                          clock: ClockDep, settings: SettingsDep,
-                          idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    now = clock.now()
-    return _once(request, session, clock, idempotency_key, body, 200, lambda: sessions.add_exception(
+def add_session_exception(session_id: int, body: SessionExceptionCreate, change: StateChangeDep,
+                          settings: SettingsDep) -> JSONResponse:
+    return change.run(body, lambda session, now: sessions.add_exception(
         session, session_id=session_id, data=body, now=now, horizon_days=settings.slot_horizon_days))
 
 
 @router.post("/slots/regenerate", response_model=RegenerationResult)
-def regenerate_slots(request: Request, session: SessionDep, clock: ClockDep, settings: SettingsDep,
-                     idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    now = clock.now()
-    return _once(request, session, clock, idempotency_key, None, 200, lambda: sessions.regenerate_all(
+def regenerate_slots(change: StateChangeDep, settings: SettingsDep) -> JSONResponse:
+    return change.run(None, lambda session, now: sessions.regenerate_all(
         session, now=now, horizon_days=settings.slot_horizon_days))
 
 
 @router.post("/patients/quota", response_model=QuotaPublic)
-def set_patient_quota(body: QuotaUpdate, request: Request, session: SessionDep, clock: ClockDep,
-                      idempotency_key: IdempotencyKey = None) -> JSONResponse:
-    now = clock.now()
-
-    def operation() -> QuotaPublic:
+def set_patient_quota(body: QuotaUpdate, change: StateChangeDep) -> JSONResponse:
+    def operation(session: Session, now: datetime) -> QuotaPublic:
         patient = set_quota(session, ref=body.patient_ref, quota=body.quota, now=now)
         return QuotaPublic(patient_ref=patient.ref, quota=patient.episode_quota)
 
-    return _once(request, session, clock, idempotency_key, body, 200, operation)
+    return change.run(body, operation)

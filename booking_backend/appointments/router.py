@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from booking_backend.appointments import service
@@ -14,73 +14,31 @@ from booking_backend.appointments.schemas import (
     PatientRequest,
     RescheduleRequest,
 )
-from booking_backend.dependencies import ClockDep, IdempotencyKey, SessionDep, SettingsDep
+from booking_backend.dependencies import ClockDep, SessionDep, SettingsDep
 from booking_backend.errors_http import responses
-from booking_backend.idempotency.service import fingerprint, run_once
+from booking_backend.idempotency.dependency import StateChangeDep
 from booking_backend.types import PatientRef
 
 router = APIRouter(prefix="/v1", tags=["appointments"])
 
 
 @router.post("/holds", status_code=201, response_model=HoldPublic, responses=responses(404, 409, 422))
-def create_hold(
-    body: HoldCreate,
-    request: Request,
-    session: SessionDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    now = clock.now()
-    return run_once(
-        session,
-        key=idempotency_key,
-        print_=fingerprint(request.url.path, body),
-        clock=clock,
-        status_code=201,
-        operation=lambda: service.create_hold(
-            session, slot_id=body.slot_id, patient_ref=body.patient_ref, now=now, ttl_seconds=settings.hold_ttl_seconds
-        ),
-    )
+def create_hold(body: HoldCreate, change: StateChangeDep, settings: SettingsDep) -> JSONResponse:
+    return change.run(body, lambda session, now: service.create_hold(
+        session, slot_id=body.slot_id, patient_ref=body.patient_ref, now=now, ttl_seconds=settings.hold_ttl_seconds
+    ), status_code=201)
 
 
 @router.post("/holds/{hold_id}/release", response_model=HoldPublic, responses=responses(404, 409, 422))
-def release_hold(
-    hold_id: int,
-    body: PatientRequest,
-    request: Request,
-    session: SessionDep,
-    clock: ClockDep,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    now = clock.now()
-    return run_once(
-        session,
-        key=idempotency_key,
-        print_=fingerprint(request.url.path, body),
-        clock=clock,
-        status_code=200,
-        operation=lambda: service.release_hold(session, hold_id=hold_id, patient_ref=body.patient_ref, now=now),
-    )
+def release_hold(hold_id: int, body: PatientRequest, change: StateChangeDep) -> JSONResponse:
+    return change.run(body, lambda session, now: service.release_hold(
+        session, hold_id=hold_id, patient_ref=body.patient_ref, now=now))
 
 
 @router.post("/bookings", status_code=201, response_model=BookingPublic, responses=responses(404, 409, 410, 422))
-def confirm_booking(
-    body: BookingCreate,
-    request: Request,
-    session: SessionDep,
-    clock: ClockDep,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    now = clock.now()
-    return run_once(
-        session,
-        key=idempotency_key,
-        print_=fingerprint(request.url.path, body),
-        clock=clock,
-        status_code=201,
-        operation=lambda: service.confirm_booking(session, data=body, now=now),
-    )
+def confirm_booking(body: BookingCreate, change: StateChangeDep) -> JSONResponse:
+    return change.run(body, lambda session, now: service.confirm_booking(session, data=body, now=now),
+                      status_code=201)
 
 
 @router.get("/bookings")
@@ -89,50 +47,15 @@ def upcoming_bookings(patient_ref: PatientRef, session: SessionDep, clock: Clock
 
 
 @router.post("/bookings/{booking_id}/cancel", response_model=BookingPublic, responses=responses(404, 409, 422))
-def cancel_booking(
-    booking_id: int,
-    body: PatientRequest,
-    request: Request,
-    session: SessionDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    now = clock.now()
-    return run_once(
-        session,
-        key=idempotency_key,
-        print_=fingerprint(request.url.path, body),
-        clock=clock,
-        status_code=200,
-        operation=lambda: service.cancel_booking(
-            session,
-            booking_id=booking_id,
-            patient_ref=body.patient_ref,
-            now=now,
-            min_notice_minutes=settings.min_notice_minutes,
-        ),
-    )
+def cancel_booking(booking_id: int, body: PatientRequest, change: StateChangeDep,
+                   settings: SettingsDep) -> JSONResponse:
+    return change.run(body, lambda session, now: service.cancel_booking(
+        session, booking_id=booking_id, patient_ref=body.patient_ref, now=now,
+        min_notice_minutes=settings.min_notice_minutes))
 
 
 @router.post("/bookings/{booking_id}/reschedule", response_model=BookingPublic, responses=responses(404, 409, 422))
-def reschedule_booking(
-    booking_id: int,
-    body: RescheduleRequest,
-    request: Request,
-    session: SessionDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    now = clock.now()
-    return run_once(
-        session,
-        key=idempotency_key,
-        print_=fingerprint(request.url.path, body),
-        clock=clock,
-        status_code=200,
-        operation=lambda: service.reschedule_booking(
-            session, booking_id=booking_id, data=body, now=now, min_notice_minutes=settings.min_notice_minutes
-        ),
-    )
+def reschedule_booking(booking_id: int, body: RescheduleRequest, change: StateChangeDep,
+                       settings: SettingsDep) -> JSONResponse:
+    return change.run(body, lambda session, now: service.reschedule_booking(
+        session, booking_id=booking_id, data=body, now=now, min_notice_minutes=settings.min_notice_minutes))
