@@ -1,6 +1,7 @@
 """The triage engine: emergencies, escalation only upwards, questions, answers and routing."""
 
 import itertools
+import logging
 
 import pytest
 
@@ -178,3 +179,9 @@ def test_triage_result_json_has_disposition_and_spans() -> None:
     statuses = {(c["concept"], c["status"]) for c in data["concepts"]}
     assert statuses == {("fever", "negated"), ("chest_pain", "current")}
     assert data["rules_version"]
+
+
+def test_triage_logs_no_message_text(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    triage("my neighbour Jane Smith has crushing chest pain")
+    assert "Jane" not in caplog.text and "crushing" not in caplog.text
