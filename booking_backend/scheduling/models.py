@@ -63,6 +63,8 @@ class Slot(Base):
         UniqueConstraint("session_id", "start", name="uq_slots_session_start"),
         Index("ix_slots_service_start", "service_id", "start"),
         Index("ix_slots_practitioner_start", "practitioner_id", "start"),
+        Index("ix_slots_service_weekday_minute_start", "service_id", "local_weekday", "local_minute", "start"),
+        Index("ix_slots_location_service_start", "location_id", "service_id", "start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, exists, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from booking_backend.appointments.models import LIVE_STATUSES, Appointment, AppointmentStatus
 from booking_backend.directory.models import Service, ServiceCode
 from booking_backend.directory.places import rank_locations, resolve_point
-from booking_backend.scheduling.models import DeliveryChannel, Slot
+from booking_backend.scheduling.models import ClinicSession, DeliveryChannel, Slot
 from booking_backend.scheduling.presenters import slot_public
 from booking_backend.scheduling.schemas import SlotPublic
 
@@ -52,6 +52,7 @@ def search_free_slots(session: Session, *, query: SlotQuery, now: datetime) -> l
         Slot.start >= earliest,
         ~occupied(now),
     )
+    service_id: int | None = None
     if query.end is not None:
         stmt = stmt.where(Slot.start < query.end)
     if query.service is not None:
@@ -66,16 +67,38 @@ def search_free_slots(session: Session, *, query: SlotQuery, now: datetime) -> l
         stmt = stmt.where(Slot.channel == query.channel)
     if query.practitioner_id is not None:
         stmt = stmt.where(Slot.practitioner_id == query.practitioner_id)
-    distances: dict[int, float] = {}
     if query.near is not None:
-        point = resolve_point(session, query.near)
-        ranked = rank_locations(session, point, radius_km=query.radius_km or DEFAULT_RADIUS_KM)
-        if not ranked:
-            return []
-        distances = {r.location_id: r.distance_km for r in ranked}
-        rank = case({r.location_id: i for i, r in enumerate(ranked)}, value=Slot.location_id)
-        stmt = stmt.where(Slot.location_id.in_(distances)).order_by(rank, Slot.start, Slot.id)
-    else:
-        stmt = stmt.order_by(Slot.start, Slot.id)
-    slots = session.scalars(stmt.limit(query.limit)).unique()
-    return [slot_public(s, distance_km=distances.get(s.location_id)) for s in slots]
+        return _nearest_first(session, stmt, query=query, service_id=service_id)
+    slots = session.scalars(stmt.order_by(Slot.start, Slot.id).limit(query.limit)).unique()
+    return [slot_public(s) for s in slots]
+
+
+def _nearest_first(session: Session, stmt: Select[tuple[Slot]], *, query: SlotQuery,
+                   service_id: int | None) -> list[SlotPublic]:
+    """The nearest location's slots soonest first, then the next location's, and so on.
+
+    One indexed read per location, stopping once `limit` slots are found, instead of sorting every
+    matching slot of every nearby location; locations that run no matching session are skipped.
+    """
+    assert query.near is not None
+    point = resolve_point(session, query.near)
+    ranked = rank_locations(session, point, radius_km=query.radius_km or DEFAULT_RADIUS_KM)
+    # Slots carry their session's location, service, practitioner and channel.
+    offering = select(ClinicSession.location_id).distinct()
+    if service_id is not None:
+        offering = offering.where(ClinicSession.service_id == service_id)
+    if query.practitioner_id is not None:
+        offering = offering.where(ClinicSession.practitioner_id == query.practitioner_id)
+    if query.channel is not None:
+        offering = offering.where(ClinicSession.channel == query.channel)
+    runs_sessions = set(session.scalars(offering))
+    found: list[SlotPublic] = []
+    for place in ranked:
+        if place.location_id not in runs_sessions:
+            continue
+        here = stmt.where(Slot.location_id == place.location_id).order_by(Slot.start, Slot.id)
+        slots = session.scalars(here.limit(query.limit - len(found))).unique()
+        found += [slot_public(s, distance_km=place.distance_km) for s in slots]
+        if len(found) >= query.limit:
+            break
+    return found
