@@ -1,0 +1,1 @@
+"""The rasa_sdk action server: one action or form validator per module (`rasa run actions`)."""

@@ -1,0 +1,538 @@
+"""The Rasa side's only way to the booking backend: async HTTP with timeouts, safe retries and typed errors.
+
+Actions use the process-wide client::
+
+    from actions.backend_client import SlotUnavailable, get_client, turn_key
+
+    key = turn_key(tracker.sender_id, tracker.latest_message["message_id"], self.name())
+    try:
+        hold = await get_client().hold(slot_id, tracker.sender_id, idempotency_key=key)
+    except SlotUnavailable:
+        ...
+
+Every state-changing call takes an `idempotency_key`; the backend answers a replay with the first
+response, which is what makes retrying a POST after a timeout or a 5xx safe. `turn_key` derives that
+key from the conversation turn, so a re-run of the same action for the same message is a replay too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+import random
+import time
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+import httpx
+from pydantic import BaseModel, Extra, ValidationError, parse_obj_as, validator
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_TIMEOUT = httpx.Timeout(5.0, connect=2.0)
+UK = ZoneInfo("Europe/London")
+_KEY_VERSION = "v1"
+
+
+# ---------------------------------------------------------------------------------------------------- results
+
+
+class _Result(BaseModel):
+    """An immutable answer from the backend; times are aware and in UK time."""
+
+    class Config:
+        allow_mutation = False
+        extra = Extra.ignore
+
+    @validator("*", allow_reuse=True)
+    def _uk_time(cls, value: Any) -> Any:  # noqa: N805 (pydantic validators take the class)
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise ValueError("the backend sends times with their offset")
+            return value.astimezone(UK)
+        return value
+
+
+class Service(_Result):
+    code: str
+    name: str
+    description: str
+
+
+class PractitionerSummary(_Result):
+    id: int
+    display_name: str
+    role: str
+
+
+class Location(_Result):
+    id: int
+    name: str
+    postcode: str
+    organisation: str
+
+
+class Slot(_Result):
+    id: int
+    start: datetime
+    end: datetime
+    service: str
+    practitioner: PractitionerSummary
+    location: Location
+    channel: str
+    distance_km: float | None = None
+
+
+class Hold(_Result):
+    id: int
+    slot_id: int
+    expires_at: datetime
+
+
+class Booking(_Result):
+    id: int
+    status: str
+    slot: Slot
+    dependant_label: str | None = None
+    replaces_id: int | None = None
+
+
+class Practitioner(_Result):
+    id: int
+    role: str
+    display_name: str
+    bio: str
+    photo_url: str
+    languages: list[str]
+    organisation_id: int
+    organisation_name: str
+    distance_km: float | None = None
+
+
+class WaitlistPreferences(_Result):
+    """What a waitlisted patient would accept; empty lists mean any day or any time of day."""
+
+    weekdays: list[str] = []
+    part_of_day: list[str] = []
+    channel: str | None = None
+    practitioner_id: int | None = None
+    near: str | None = None
+
+
+class WaitlistEntry(_Result):
+    id: int
+    service: str
+    preferences: WaitlistPreferences
+    status: str
+    created_at: datetime
+
+
+# ----------------------------------------------------------------------------------------------------- errors
+
+
+class BackendError(Exception):
+    """The booking backend refused a request or could not be reached."""
+
+    def __init__(self, message: str, *, status_code: int | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.code = code
+
+
+class BackendUnavailable(BackendError):
+    """No usable answer: connection refused, timeout, 5xx or a malformed response (after the safe retries)."""
+
+
+class NotFound(BackendError):
+    """404: no such slot, hold, booking or practitioner (for this patient)."""
+
+
+class InvalidRequest(BackendError):
+    """422: the backend rejected the request; `message` is its explanation."""
+
+
+class IdempotencyKeyReused(InvalidRequest):
+    """422: this Idempotency-Key was already used for a different request."""
+
+
+class HoldExpired(BackendError):
+    """410: the hold lapsed or was released before it was confirmed."""
+
+
+class Conflict(BackendError):
+    """409: the request clashes with the current state of the slot, hold or booking."""
+
+
+class SlotUnavailable(Conflict):
+    """409: someone else holds or booked the slot, or it cannot be booked online."""
+
+
+class QuotaExceeded(Conflict):
+    """409: the patient's appointments for this episode of care are used up."""
+
+
+class TooLateToChange(Conflict):
+    """409: the appointment starts within the minimum notice for online changes."""
+
+
+class HoldNotActive(Conflict):
+    """409: the hold was already confirmed or released."""
+
+
+class BookingNotActive(Conflict):
+    """409: the appointment is no longer booked (cancelled, fulfilled, ...)."""
+
+
+_ERRORS_BY_CODE: dict[str, type[BackendError]] = {
+    "not_found": NotFound,
+    "invalid_request": InvalidRequest,
+    "idempotency_key_reused": IdempotencyKeyReused,
+    "hold_expired": HoldExpired,
+    "slot_unavailable": SlotUnavailable,
+    "quota_exceeded": QuotaExceeded,
+    "inside_minimum_notice": TooLateToChange,
+    "hold_not_active": HoldNotActive,
+    "booking_not_active": BookingNotActive,
+}
+_ERRORS_BY_STATUS: dict[int, type[BackendError]] = {
+    404: NotFound,
+    409: Conflict,
+    410: HoldExpired,
+    422: InvalidRequest,
+}
+
+
+def _validation_message(errors: list[Any]) -> str:
+    """FastAPI's validation errors as 'field: message'; the rejected input is left out (it may be personal)."""
+    parts = []
+    for error in errors:
+        if not isinstance(error, Mapping):
+            continue
+        location = [str(part) for part in error.get("loc", ())][1:]  # drop "query"/"body"/"path"
+        message = str(error.get("msg", "invalid"))
+        parts.append(f"{'.'.join(location)}: {message}" if location else message)
+    return "; ".join(parts) or "the request was invalid"
+
+
+def error_from_response(response: httpx.Response) -> BackendError:
+    """The typed exception for a 4xx/5xx answer, from its stable `code` first and its status otherwise."""
+    status = response.status_code
+    if status >= 500:
+        return BackendUnavailable(f"the booking backend answered {status}", status_code=status)
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    code = body.get("code") if isinstance(body, dict) and isinstance(body.get("code"), str) else None
+    detail = body.get("detail") if isinstance(body, dict) else None
+    if isinstance(detail, list):
+        message = _validation_message(detail)
+    elif isinstance(detail, str) and detail:
+        message = detail
+    else:
+        message = f"the booking backend answered {status}"
+    kind = _ERRORS_BY_CODE.get(code or "") or _ERRORS_BY_STATUS.get(status, BackendError)
+    return kind(message, status_code=status, code=code)
+
+
+# ----------------------------------------------------------------------------------------------------- client
+
+_R = TypeVar("_R")
+_Params = Sequence[tuple[str, str | int | float]]
+
+
+def _as_list(values: str | Sequence[str] | None) -> list[str]:
+    if values is None:
+        return []
+    return [values] if isinstance(values, str) else list(values)
+
+
+def _redact_query(record: logging.LogRecord) -> bool:
+    """httpx logs every request URL at INFO; ours carry patient_ref in the query, so drop the query."""
+    if isinstance(record.args, tuple):
+        record.args = tuple(
+            arg.copy_with(query=None) if isinstance(arg, httpx.URL) and arg.query else arg for arg in record.args
+        )
+    return True
+
+
+def _install_httpx_log_redaction() -> None:
+    httpx_logger = logging.getLogger("httpx")
+    if _redact_query not in httpx_logger.filters:
+        httpx_logger.addFilter(_redact_query)
+
+
+class BackendClient:
+    """Typed calls to the booking backend's HTTP API over one pooled `httpx.AsyncClient`.
+
+    Failures of the connection and 5xx answers are retried with backoff, within `attempts` and a
+    `budget_seconds` deadline: GETs because they change nothing, POSTs only because each carries an
+    Idempotency-Key. What the backend refuses is raised at once as a `BackendError` subclass.
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        attempts: int = 3,
+        backoff_seconds: float = 0.2,
+        budget_seconds: float = 8.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        if attempts < 1:
+            raise ValueError("attempts must be at least 1")
+        self.base_url = (base_url or os.environ.get("BOOKING_BACKEND_URL") or DEFAULT_BASE_URL).rstrip("/")
+        self._attempts = attempts
+        self._backoff = backoff_seconds
+        self._budget = budget_seconds
+        _install_httpx_log_redaction()
+        # trust_env=False: the backend is an internal service; a proxy from the environment must not see it.
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            timeout=timeout,
+            transport=transport,
+            trust_env=False,
+            headers={"Accept": "application/json", "User-Agent": "triage-assistant-actions"},
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> BackendClient:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.aclose()
+
+    # -------------------------------------------------------------------------------------------- directory
+
+    async def services(self) -> list[Service]:
+        """The bookable services, coded like the triage dispositions."""
+        return await self._get(list[Service], "/v1/services")
+
+    async def practitioners(
+        self, role: str | None = None, near: str | None = None, *, radius_km: float | None = None,
+        limit: int | None = None,
+    ) -> list[Practitioner]:
+        """Practitioners (with bios), optionally of one role; nearest first with `near` ('lat,lon' or a postcode)."""
+        params = {"role": role, "near": near, "radius_km": radius_km, "limit": limit}
+        return await self._get(list[Practitioner], "/v1/practitioners", params=params)
+
+    async def practitioner(self, practitioner_id: int) -> Practitioner:
+        return await self._get(Practitioner, f"/v1/practitioners/{int(practitioner_id)}")
+
+    # ------------------------------------------------------------------------------------------------ slots
+
+    async def search_slots(
+        self,
+        service: str | None = None,
+        *,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        weekdays: str | Sequence[str] | None = None,
+        part_of_day: str | Sequence[str] | None = None,
+        near: str | None = None,
+        radius_km: float | None = None,
+        channel: str | None = None,
+        practitioner: int | None = None,
+        limit: int | None = None,
+    ) -> list[Slot]:
+        """Free slots, soonest first (nearest first with `near`).
+
+        `start`/`end` (exclusive) without tzinfo are read as UK time by the backend; `weekdays` are
+        mon..sun and `part_of_day` morning/afternoon/evening, each sent as repeated parameters.
+        """
+        params: list[tuple[str, str | int | float]] = []
+        scalars: dict[str, str | int | float | None] = {
+            "service": service,
+            "start": start.isoformat() if start else None,
+            "end": end.isoformat() if end else None,
+            "near": near,
+            "radius_km": radius_km,
+            "channel": channel,
+            "practitioner": practitioner,
+            "limit": limit,
+        }
+        params.extend((name, value) for name, value in scalars.items() if value is not None)
+        params.extend(("weekday", day) for day in _as_list(weekdays))
+        params.extend(("part_of_day", part) for part in _as_list(part_of_day))
+        return await self._get(list[Slot], "/v1/slots", params=params)
+
+    # ------------------------------------------------------------------------------------ holds and bookings
+
+    async def hold(self, slot_id: int, patient_ref: str, *, idempotency_key: str) -> Hold:
+        """Hold a slot for the patient (letting go of any other hold of theirs)."""
+        body = {"slot_id": slot_id, "patient_ref": patient_ref}
+        return await self._post(Hold, "/v1/holds", body, idempotency_key)
+
+    async def release_hold(self, hold_id: int, patient_ref: str, *, idempotency_key: str) -> Hold:
+        """Let a held slot go at once."""
+        body = {"patient_ref": patient_ref}
+        return await self._post(Hold, f"/v1/holds/{int(hold_id)}/release", body, idempotency_key)
+
+    async def book(
+        self, hold_id: int, patient_ref: str, *, idempotency_key: str, dependant_label: str | None = None
+    ) -> Booking:
+        """Confirm a live hold as a booking; `dependant_label` (first name or initials) when it is for someone else."""
+        body: dict[str, Any] = {"hold_id": hold_id, "patient_ref": patient_ref}
+        if dependant_label is not None:
+            body["dependant_label"] = dependant_label
+        return await self._post(Booking, "/v1/bookings", body, idempotency_key)
+
+    async def upcoming(self, patient_ref: str) -> list[Booking]:
+        """The patient's booked appointments that have not started yet, soonest first."""
+        return await self._get(list[Booking], "/v1/bookings", params={"patient_ref": patient_ref})
+
+    async def cancel(self, booking_id: int, patient_ref: str, *, idempotency_key: str) -> Booking:
+        body = {"patient_ref": patient_ref}
+        return await self._post(Booking, f"/v1/bookings/{int(booking_id)}/cancel", body, idempotency_key)
+
+    async def reschedule(self, booking_id: int, patient_ref: str, slot_id: int, *, idempotency_key: str) -> Booking:
+        """Move a booking to another slot of the same service, atomically; returns the new booking."""
+        body = {"patient_ref": patient_ref, "slot_id": slot_id}
+        return await self._post(Booking, f"/v1/bookings/{int(booking_id)}/reschedule", body, idempotency_key)
+
+    async def join_waitlist(
+        self,
+        patient_ref: str,
+        service: str,
+        preferences: WaitlistPreferences | Mapping[str, Any] | None = None,
+        *,
+        idempotency_key: str,
+    ) -> WaitlistEntry:
+        if isinstance(preferences, WaitlistPreferences):
+            wishes: dict[str, Any] = preferences.dict(exclude_none=True)
+        else:
+            wishes = dict(preferences or {})
+        body = {"patient_ref": patient_ref, "service": service, "preferences": wishes}
+        return await self._post(WaitlistEntry, "/v1/waitlist", body, idempotency_key)
+
+    # ------------------------------------------------------------------------------------------------ plumbing
+
+    async def _get(
+        self, result: type[_R], path: str,
+        params: Mapping[str, str | int | float | None] | _Params | None = None,
+    ) -> _R:
+        if isinstance(params, Mapping):
+            params = [(name, value) for name, value in params.items() if value is not None]
+        return await self._call(result, "GET", path, params=params)
+
+    async def _post(self, result: type[_R], path: str, body: Mapping[str, Any], idempotency_key: str) -> _R:
+        if not idempotency_key:
+            raise ValueError("every state-changing request needs an idempotency_key (see turn_key)")
+        return await self._call(result, "POST", path, json=body, idempotency_key=idempotency_key)
+
+    async def _call(
+        self, result: type[_R], method: str, path: str, *,
+        params: _Params | None = None,
+        json: Mapping[str, Any] | None = None,
+        idempotency_key: str | None = None,
+    ) -> _R:
+        response = await self._send(method, path, params=params, json=json, idempotency_key=idempotency_key)
+        if response.is_error:
+            error = error_from_response(response)
+            logger.debug("%s %s refused: %d %s", method, path, response.status_code, error.code)
+            raise error
+        try:
+            return parse_obj_as(result, response.json())
+        except (ValueError, ValidationError) as error:
+            logger.error("%s %s: unexpected answer from the booking backend (%s)", method, path,
+                         type(error).__name__)
+            raise BackendUnavailable("the booking backend sent an answer this client cannot read") from error
+
+    async def _send(
+        self, method: str, path: str, *,
+        params: _Params | None,
+        json: Mapping[str, Any] | None,
+        idempotency_key: str | None,
+    ) -> httpx.Response:
+        """One request, retried on connection failures and 5xx while that is safe and within the budget."""
+        # A GET changes nothing; a POST may run twice only because the backend replays a known key.
+        replay_safe = method == "GET" or idempotency_key is not None
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        deadline = time.monotonic() + self._budget
+        attempt = 0
+        while True:
+            attempt += 1
+            started = time.monotonic()
+            try:
+                response = await self._http.request(
+                    method, path, params=tuple(params) if params else None, json=json, headers=headers
+                )
+            except httpx.TransportError as error:
+                failure: BackendError = BackendUnavailable(
+                    f"the booking backend at {self.base_url} could not be reached ({type(error).__name__})"
+                )
+                cause: BaseException | None = error
+                reason = type(error).__name__
+            else:
+                logger.debug("%s %s -> %d in %.0f ms", method, path, response.status_code,
+                             (time.monotonic() - started) * 1000)
+                if response.status_code < 500:
+                    return response
+                failure, cause, reason = error_from_response(response), None, str(response.status_code)
+            delay = self._backoff * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
+            if not replay_safe or attempt >= self._attempts or time.monotonic() + delay >= deadline:
+                logger.warning("%s %s failed after %d attempt(s): %s", method, path, attempt, reason)
+                raise failure from cause
+            logger.info("%s %s failed (%s); retrying in %.2f s", method, path, reason, delay)
+            await asyncio.sleep(delay)
+
+
+# ------------------------------------------------------------------------------------------ the shared client
+
+_shared: BackendClient | None = None
+_shared_loop: asyncio.AbstractEventLoop | None = None
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def get_client() -> BackendClient:
+    """The process-wide client, built on first use from BOOKING_BACKEND_URL.
+
+    Pooled connections belong to the event loop that opened them, so a call from another loop (a
+    test runner's new loop, say) gets a fresh client instead of the stale one.
+    """
+    global _shared, _shared_loop  # noqa: PLW0603 (one lazily built client per process)
+    loop = _running_loop()
+    if _shared is None or (loop is not None and _shared_loop is not None and loop is not _shared_loop):
+        _shared = BackendClient()
+        _shared_loop = loop
+        logger.debug("Booking backend client for %s", _shared.base_url)
+    elif _shared_loop is None:
+        _shared_loop = loop
+    return _shared
+
+
+async def close_client() -> None:
+    """Close the shared client (at shutdown, or to pick up a changed BOOKING_BACKEND_URL)."""
+    global _shared, _shared_loop
+    client, _shared, _shared_loop = _shared, None, None
+    if client is not None:
+        await client.aclose()
+
+
+# ------------------------------------------------------------------------------------------- idempotency keys
+
+
+def turn_key(sender_id: str, turn: str | float, action_name: str, *, step: str = "") -> str:
+    """A stable Idempotency-Key for one state change in one conversation turn, with no personal data in it.
+
+    `turn` is the user message's id (or its event timestamp); `step` tells apart several POSTs made
+    by one action in one turn (e.g. "release" then "hold"): the backend refuses one key for two requests.
+    """
+    turn_text = repr(float(turn)) if isinstance(turn, int | float) else str(turn)
+    material = "\x1f".join((_KEY_VERSION, sender_id, turn_text, action_name, step))
+    return "turn-" + hashlib.sha256(material.encode()).hexdigest()
