@@ -220,7 +220,7 @@ def _validation_message(errors: list[Any]) -> str:
     return "; ".join(parts) or "the request was invalid"
 
 
-def error_from_response(response: httpx.Response) -> BackendError:
+def _error_from_response(response: httpx.Response) -> BackendError:
     """The typed exception for a 4xx/5xx answer, from its stable `code` first and its status otherwise."""
     status = response.status_code
     if status >= 500:
@@ -251,6 +251,16 @@ def _as_list(values: str | Sequence[str] | None) -> list[str]:
     if values is None:
         return []
     return [values] if isinstance(values, str) else list(values)
+
+
+def _capped(timeout: httpx.Timeout, seconds: float) -> httpx.Timeout:
+    """`timeout` with no phase longer than `seconds`, so that a retry cannot overrun the budget."""
+
+    def cap(value: float | None) -> float:
+        return seconds if value is None else min(value, seconds)
+
+    return httpx.Timeout(connect=cap(timeout.connect), read=cap(timeout.read), write=cap(timeout.write),
+                         pool=cap(timeout.pool))
 
 
 def _redact_query(record: logging.LogRecord) -> bool:
@@ -292,6 +302,7 @@ class BackendClient:
         self._attempts = attempts
         self._backoff = backoff_seconds
         self._budget = budget_seconds
+        self._timeout = timeout
         _install_httpx_log_redaction()
         # trust_env=False: the backend is an internal service; a proxy from the environment must not see it.
         self._http = httpx.AsyncClient(
@@ -437,7 +448,7 @@ class BackendClient:
     ) -> _R:
         response = await self._send(method, path, params=params, json=json, idempotency_key=idempotency_key)
         if response.is_error:
-            error = error_from_response(response)
+            error = _error_from_response(response)
             logger.debug("%s %s refused: %d %s", method, path, response.status_code, error.code)
             raise error
         try:
@@ -462,9 +473,11 @@ class BackendClient:
         while True:
             attempt += 1
             started = time.monotonic()
+            timeout = self._timeout if attempt == 1 else _capped(self._timeout, deadline - started)
             try:
                 response = await self._http.request(
-                    method, path, params=tuple(params) if params else None, json=json, headers=headers
+                    method, path, params=tuple(params) if params else None, json=json, headers=headers,
+                    timeout=timeout,
                 )
             except httpx.TransportError as error:
                 failure: BackendError = BackendUnavailable(
@@ -477,7 +490,7 @@ class BackendClient:
                              (time.monotonic() - started) * 1000)
                 if response.status_code < 500:
                     return response
-                failure, cause, reason = error_from_response(response), None, str(response.status_code)
+                failure, cause, reason = _error_from_response(response), None, str(response.status_code)
             delay = self._backoff * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
             if not replay_safe or attempt >= self._attempts or time.monotonic() + delay >= deadline:
                 logger.warning("%s %s failed after %d attempt(s): %s", method, path, attempt, reason)

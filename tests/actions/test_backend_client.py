@@ -406,6 +406,25 @@ async def test_post_retried_after_5xx_replays_the_same_idempotency_key() -> None
     assert result.expires_at == datetime(2026, 3, 29, 2, 30, tzinfo=UK)  # BST began at 01:00 GMT
 
 
+async def test_post_retried_after_a_read_timeout_replays_the_same_idempotency_key() -> None:
+    seen: list[httpx.Request] = []
+    booking_answer = {"code": "hold_expired", "detail": "This hold has expired or was released"}
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if len(seen) == 1:
+            raise httpx.ReadTimeout("no answer in time", request=request)
+        return httpx.Response(410, json=booking_answer)
+
+    async with BackendClient("http://backend.test", transport=httpx.MockTransport(answer),
+                             backoff_seconds=0.01) as client:
+        with pytest.raises(HoldExpired):
+            await client.book(5, new_patient(), idempotency_key="turn-def")
+
+    assert [r.headers["Idempotency-Key"] for r in seen] == ["turn-def", "turn-def"]
+    assert seen[0].content == seen[1].content
+
+
 async def test_persistent_5xx_raises_backend_unavailable_after_bounded_attempts() -> None:
     seen: list[httpx.Request] = []
 
