@@ -13,9 +13,10 @@ Use it in config.yml as `- name: bot.nlu.time_parser.TimeParser`. Every entity i
 - `time_of_day`: `value` is `{"earliest": "HH:MM" | None, "latest": "HH:MM" | None}`, local
   clock bounds ("after 4pm", "before 10", "between 2 and 4pm", "not mornings").
 
-Rules cover what Duckling lacks or gets wrong for booking (negations, bare parts of the day, time
-of day bounds, "in the next 2 weeks" meaning from now, "soonest"); the text they claim is blanked
-before Duckling runs, so it is not read twice. Times are Europe/London unless configured.
+Rules cover what Duckling lacks or gets wrong for booking (negations, bare parts of the day, clock
+bounds, "in the next 2 weeks" meaning from now, "soonest"). Duckling then reads the text with the
+rules' spans hidden: by spaces for clock bounds ("next week after 4pm on Friday" stays one date),
+by ";" otherwise ("Monday not Tuesdays morning" is not "Monday morning"). Times: Europe/London.
 """
 
 from __future__ import annotations
@@ -93,12 +94,12 @@ _COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 
 
 @dataclass(frozen=True)
 class RuleMatch:
-    """A time constraint found by the rules; `masked` spans are hidden from Duckling."""
+    """A time constraint found by the rules; a `mask` (" " or ";") hides its span from Duckling."""
     start: int
     end: int
     kind: str
     value: Any
-    masked: bool
+    mask: str
     extra: tuple[tuple[str, Any], ...] = ()
 
 
@@ -135,41 +136,41 @@ def find_time_rules(text: str, reference_time: datetime) -> list[RuleMatch]:
     """Constraints Duckling does not give: negations, parts of day, clock bounds, soonest."""
     found: list[RuleMatch] = []
 
-    def add(match: re.Match[str], kind: str, value: Any, masked: bool, **extra: Any) -> None:
+    def add(match: re.Match[str], kind: str, value: Any, mask: str, **extra: Any) -> None:
         if all(match.end() <= f.start or match.start() >= f.end for f in found):
-            found.append(RuleMatch(match.start(), match.end(), kind, value, masked,
+            found.append(RuleMatch(match.start(), match.end(), kind, value, mask,
                                    tuple(sorted(extra.items()))))
 
     for pattern in _NEGATED_DAYS:
         for m in pattern.finditer(text):
-            add(m, "excluded_weekdays", list(day_codes(m["days"])), True)
+            add(m, "excluded_weekdays", list(day_codes(m["days"])), ";")
     for m in _NEGATED_PART.finditer(text):
         morning = m["part"].lower() == "morning"
         add(m, "time_of_day", {"earliest": "12:00" if morning else None,
-                               "latest": None if morning else "17:00"}, True)
+                               "latest": None if morning else "17:00"}, ";")
     for m in _SPECIFIC_WEEKEND.finditer(text):
-        add(m, "weekdays", ["sat", "sun"], False, recurring=False)
+        add(m, "weekdays", ["sat", "sun"], "", recurring=False)
     for m in _RECURRING_DAYS.finditer(text):
-        add(m, "weekdays", list(day_codes(m[0])), False, recurring=True)
+        add(m, "weekdays", list(day_codes(m[0])), "", recurring=True)
     for m in _BETWEEN.finditer(text):
         late = _clock(m[4], m[5], m[6])
         early = _clock(m[1], m[2], m[3] or (m[6] if m[6] and int(m[1]) <= int(m[4]) else None))
         if early and late:
-            add(m, "time_of_day", {"earliest": early, "latest": late}, True)
+            add(m, "time_of_day", {"earliest": early, "latest": late}, " ")
     for m in _BOUND.finditer(text):
         value = _clock(m[3], m[4], m[5])
         if value:
             bound = "earliest" if m["after"] else "latest"
-            add(m, "time_of_day", {"earliest": None, "latest": None, bound: value}, True)
+            add(m, "time_of_day", {"earliest": None, "latest": None, bound: value}, " ")
     for m in _WITHIN.finditer(text):
         n = (m["n"] or "1").split()[0].lower()
         end = _within_end(reference_time, int(n) if n.isdigit() else _COUNTS.get(n, 2),
                           m["unit"].lower())
-        add(m, "interval", [_interval(reference_time, end, "day")], True)
+        add(m, "interval", [_interval(reference_time, end, "day")], ";")
     for m in _ASAP.finditer(text):
-        add(m, "interval", [_interval(reference_time, None, "second")], True)
+        add(m, "interval", [_interval(reference_time, None, "second")], ";")
     for m in _PART.finditer(text):
-        add(m, "part_of_day", _PARTS[" ".join(m["part"].lower().split())], False)
+        add(m, "part_of_day", _PARTS[" ".join(m["part"].lower().split())], "")
     return sorted(found, key=lambda match: match.start)
 
 
@@ -197,15 +198,15 @@ def _candidate(raw: dict[str, Any]) -> dict[str, Any]:
     return {"type": "value", "value": raw.get("value"), "grain": raw.get("grain")}
 
 
-def duckling_entity(match: dict[str, Any]) -> Entity:
-    """The `time` entity for one Duckling match, keeping every candidate it returned."""
+def duckling_entity(match: dict[str, Any], text: str) -> Entity:
+    """The `time` entity for one Duckling match in `text`, keeping every candidate it returned."""
     raw = match["value"]
     candidates = [_candidate(c) for c in raw.get("values") or [raw]]
     first = candidates[0]
     interval = first["type"] == "interval"
     value = {"from": first["from"], "to": first["to"]} if interval else first["value"]
     return {"entity": "time", "start": match["start"], "end": match["end"], "confidence": 1.0,
-            "text": match["body"], "value": value,
+            "text": text[match["start"] : match["end"]], "value": value,
             "additional_info": {"kind": "interval" if interval else "instant",
                                 "source": "duckling", "grain": first["grain"],
                                 "values": candidates, "latent": bool(match.get("latent"))}}
@@ -276,12 +277,12 @@ class TimeParser(GraphComponent, EntityExtractorMixin):  # type: ignore[misc]  #
         """All `time` entities for `text` (see the module docstring for their shape)."""
         text = text[: self.component_config["max_chars"]]
         rules = find_time_rules(text, reference_time)
-        masked = text  # blank the rules' spans for Duckling, keeping every offset
-        for r in (r for r in rules if r.masked):
-            masked = masked[: r.start] + " " * (r.end - r.start) + masked[r.end :]
+        masked = text  # hide the rules' spans from Duckling, keeping every offset
+        for r in (r for r in rules if r.mask):
+            masked = masked[: r.start] + r.mask * (r.end - r.start) + masked[r.end :]
         found = [rule_entity(text, r) for r in rules]
-        if masked.strip():
-            found += [duckling_entity(m) for m in self.duckling.parse(masked, reference_time)
+        if masked.strip(" ;"):
+            found += [duckling_entity(m, text) for m in self.duckling.parse(masked, reference_time)
                       if m["body"].lower() not in _NOT_DATES]
         return sorted(found, key=lambda e: (e["start"], e["end"]))
 

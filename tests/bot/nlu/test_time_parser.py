@@ -190,3 +190,23 @@ def test_time_rules_phrase(text: str, expected: list[tuple[str, Any]]) -> None:
 
 def test_time_rules_day_codes_in_week_order() -> None:
     assert day_codes("Sun, weds and Mondays") == ("mon", "wed", "sun")
+
+
+def test_time_parser_clock_bound_stays_inside_one_date(parser: TimeParser) -> None:
+    found = summary(entities(parser, "next week after 4pm on Friday"))
+    assert found == [
+        ("next week after 4pm on Friday", "instant", "2024-11-29T00:00:00.000+00:00"),
+        ("after 4pm", "time_of_day", {"earliest": "16:00", "latest": None})]
+
+
+def test_time_parser_negation_splits_the_date_around_it(parser: TimeParser) -> None:
+    assert summary(entities(parser, "Monday not Tuesdays morning")) == [
+        ("Monday", "instant", "2024-11-25T00:00:00.000+00:00"),
+        ("not Tuesdays", "excluded_weekdays", ["tue"]),
+        ("morning", "part_of_day", "morning")]
+
+
+def test_time_parser_offsets_count_characters_not_bytes(parser: TimeParser) -> None:
+    text = "café 😀 — tomorrow at 10"
+    (found,) = entities(parser, text)
+    assert text[found["start"] : found["end"]] == found["text"] == "tomorrow at 10"
