@@ -44,14 +44,14 @@ test: deps lint test-backend test-bot ## install what is missing, lint, and run 
 test-backend: $(BACKEND_VENV)/.installed
 	$(BACKEND_PY) -m pytest tests/booking_backend
 
-test-bot: $(BOT_VENV)/.installed
-	$(BOT_PY) -m pytest tests/bot
+test-bot: $(BOT_VENV)/.installed $(BACKEND_VENV)/.installed
+	$(BOT_PY) -m pytest tests/bot tests/actions
 
 lint: deps ## ruff and mypy on both sides
 	$(BACKEND_VENV)/bin/ruff check booking_backend tests/booking_backend benchmarks
 	$(BACKEND_VENV)/bin/mypy booking_backend
-	$(BOT_VENV)/bin/ruff check bot tests/bot
-	$(BOT_VENV)/bin/mypy --python-version 3.10 bot
+	$(BOT_VENV)/bin/ruff check bot actions tests/bot tests/actions
+	$(BOT_VENV)/bin/mypy --python-version 3.10 bot actions
 
 eval-triage: $(BOT_VENV)/.installed ## triage dev set: confusion matrix, accuracy, emergency recall
 	$(BOT_PY) -m bot.triage.evaluate

@@ -19,7 +19,7 @@ import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import spacy
 from spacy.language import Language
@@ -126,7 +126,8 @@ class ClinicalMatcher:
 
     def _hits(self, doc: Doc) -> list[_Hit]:
         found: set[_Hit] = set()
-        for matcher in (self._by_lower, self._by_lemma, self._by_tokens):
+        matchers: tuple[Any, ...] = (self._by_lower, self._by_lemma, self._by_tokens)
+        for matcher in matchers:
             for match_id, start, end in matcher(doc):
                 found.add(_Hit(self._nlp.vocab.strings[match_id], start, end))
         return sorted(found, key=lambda h: (h.start, -h.end, h.concept))

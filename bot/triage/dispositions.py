@@ -60,7 +60,8 @@ def parse_disposition(code: str) -> Disposition:
 
 def most_acute(dispositions: Iterable[Disposition]) -> Disposition | None:
     """Return the most acute disposition, or None when there are none."""
-    return max(dispositions, key=lambda d: d.acuity, default=None)
+    ranked = list(dispositions)
+    return max(ranked, key=lambda d: d.acuity) if ranked else None
 
 
 @dataclass(frozen=True)
