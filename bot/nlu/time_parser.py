@@ -54,12 +54,12 @@ _DAY_NAMES = {
 _DAY = r"(?:{})s?".format("|".join(sorted(_DAY_NAMES, key=len, reverse=True)))
 _DAYS = rf"{_DAY}(?:\s*(?:,|/|&|\bor\b|\band\b|\bnor\b)\s*(?:on\s+)?(?:a\s+)?{_DAY})*"
 _NOT = (r"not|no|never|except|excluding|apart\s+from|other\s+than|but\s+not|"
-        r"can'?t\s+(?:do|make)|cannot\s+(?:do|make)|unable\s+to\s+do")
+        r"can[’']?t\s+(?:do|make)|cannot\s+(?:do|make)|unable\s+to\s+do")
 _NEGATED_DAYS = [
     re.compile(rf"\b(?:{_NOT})\s+(?:on\s+)?(?:a\s+|the\s+|any\s+)?(?P<days>{_DAYS})\b", re.I),
     re.compile(rf"\b(?:any\s*(?:day|time)|whenever|anything)\s+but\s+(?:on\s+)?(?:a\s+)?"
                rf"(?P<days>{_DAYS})\b", re.I),
-    re.compile(rf"\b(?P<days>{_DAYS})\s+(?:is|are|'s)\s+(?:no\s+good|not\s+good|bad|out|"
+    re.compile(rf"\b(?P<days>{_DAYS})(?:\s+(?:is|are)|[’']s)\s+(?:no\s+good|not\s+good|bad|out|"
                rf"impossible|not\s+possible|difficult|tricky)\b", re.I),
 ]
 _NEGATED_PART = re.compile(rf"\b(?:{_NOT})\s+(?:in\s+the\s+)?(?P<part>morning|evening)s?\b", re.I)
@@ -72,7 +72,7 @@ _PARTS = {"morning": "morning", "afternoon": "afternoon", "evening": "evening",
           "lunch time": "afternoon", "after lunch": "afternoon", "after work": "evening"}
 _PART = re.compile(r"\b(?P<part>morning|afternoon|evening|tonight|first\s+thing|lunch\s*time|"
                    r"after\s+lunch|after\s+work)s?\b", re.I)
-_CLOCK = r"(\d{1,2})(?:[:.](\d{2}))?\s*(am\b|pm\b|a\.m\.?|p\.m\.?|o'?clock\b)?"
+_CLOCK = r"(\d{1,2})(?:[:.](\d{2}))?\s*(am\b|pm\b|a\.m\.?|p\.m\.?|o[’']?clock\b)?"
 _NOT_A_CLOCK = (r"(?!\s*(?:days?|weeks?|months?|years?|hours?|hrs?|mins?|minutes?)\b"
                 r"|st\b|nd\b|rd\b|th\b|/|\d)")
 _AFTER = r"after|from|later\s+than|no\s+earlier\s+than|not\s+before"
