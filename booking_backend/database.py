@@ -74,7 +74,9 @@ def build_engine(url: str, *, pool_size: int = 10) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip on every checkout. A connection that a database restart
+    # broke fails one request, and SQLAlchemy then replaces the whole pool; recycling bounds their age.
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
 
 
 def build_session_factory(engine: Engine) -> sessionmaker[Any]:

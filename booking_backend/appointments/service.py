@@ -135,7 +135,7 @@ def confirm_booking(session: Session, *, data: BookingCreate, now: datetime) -> 
     details = {"slot_id": hold.slot_id, "for_dependant": data.dependant_label is not None}
     audit.record(session, at=now, actor=f"patient:{patient.id}", action="booking_confirmed", entity_type="appointment",
                  entity_id=hold.id, details=details)
-    session.refresh(hold)
+    # The "fetch" synchronisation above has already put the new values on `hold`: no reload needed.
     return booking_public(hold)
 
 
