@@ -325,6 +325,22 @@ class Server:
                 await asyncio.sleep(0.2)
         raise RuntimeError(f"The backend did not start; its log:\n{self.log.read_text()[-3000:]}")
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the server's processes (Linux /proc), to show the cost per request."""
+        if self._process is None:
+            return 0.0
+        ticks = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == self._process.pid:  # same process group: the supervisor and its workers
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self._process is None or self._process.poll() is not None:
             return
@@ -368,6 +384,7 @@ class SearchStats:
     empty: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    server_cpu_seconds: float = 0.0
 
 
 async def search_phase(base: str, data: Dataset, *, clients: int, duration: float, max_requests: int) -> SearchStats:
@@ -416,6 +433,7 @@ class BookingStats:
     booked: list[tuple[int, int, int]] = field(default_factory=list)  # (hold id, booking id, slot id)
     mismatches: int = 0
     seconds: float = 0.0
+    server_cpu_seconds: float = 0.0
 
 
 def free_slot_pool(url: str, size: int) -> list[int]:
@@ -423,7 +441,8 @@ def free_slot_pool(url: str, size: int) -> list[int]:
     with psycopg.connect(url) as conn:
         ids = [r[0] for r in conn.execute(
             "SELECT id FROM slots TABLESAMPLE SYSTEM (10) REPEATABLE (7) "
-            "WHERE active AND bookable_online AND start > now() + interval '1 day' LIMIT %s", (size,))]
+            "WHERE active AND bookable_online AND start > now() + interval '1 day' "
+            "AND NOT EXISTS (SELECT FROM appointments a WHERE a.slot_id = slots.id) LIMIT %s", (size,))]
     random.Random(7).shuffle(ids)
     return ids
 
@@ -549,7 +568,7 @@ def integrity_checks(url: str, stats: BookingStats) -> list[Check]:
 # --------------------------------------------------------------------------- report
 
 
-def machine_facts(url: str) -> list[str]:
+def machine_facts(url: str, *, load_at_start: tuple[float, float, float]) -> list[str]:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown CPU")
     mem_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
@@ -557,7 +576,9 @@ def machine_facts(url: str) -> list[str]:
     with psycopg.connect(url) as conn:
         settings = {name: conn.execute(sql.SQL("SHOW {}").format(sql.Identifier(name))).fetchone()[0]  # type: ignore[index]
                     for name in ("server_version", "shared_buffers", "max_connections", "synchronous_commit", "fsync")}
+    start, end = (" / ".join(f"{x:.1f}" for x in load) for load in (load_at_start, os.getloadavg()))
     return [
+        f"Load        average {start} at the start, {end} at the end (1/5/15 min; other work shares the cores)",
         f"Machine     {os.cpu_count()} CPU cores ({cpu}), {mem_kb / 1024 / 1024:.1f} GiB RAM, {platform.platform()}",
         f"PostgreSQL  {settings['server_version']} on the same machine (shared_buffers {settings['shared_buffers']}, "
         f"max_connections {settings['max_connections']}, synchronous_commit {settings['synchronous_commit']}, "
@@ -605,6 +626,8 @@ def report(*, facts: list[str], data: Dataset, server: Server, pgbench: PgbenchR
     print(f"  {'overall':<24}{len(overall):>10,}{sum(search.empty.values()):>8,}{percentile(overall, 50):>9.1f}"
           f"{percentile(overall, 95):>9.1f}{percentile(overall, 99):>9.1f}{max(overall, default=float('nan')):>9.1f}"
           f"   {len(overall) / search.seconds:,.0f} searches/s")
+    if overall:
+        print(f"  server CPU {1000 * search.server_cpu_seconds / len(overall):.1f} ms per search")
     print(f"  target p95 < {SEARCH_P95_TARGET_MS:.0f} ms: {verdict(search_ok)}"
           + (f"   errors: {dict(search.errors)}" if search.errors else ""))
     print()
@@ -620,6 +643,9 @@ def report(*, facts: list[str], data: Dataset, server: Server, pgbench: PgbenchR
           f"{dict(booking.booking_failures) or ''}")
     print(f"  other errors                  {sum(booking.errors.values()):>9,}   {dict(booking.errors) or ''}")
     print(f"  HTTP requests (incl. {booking.searches:,} searches) {booking.requests:>9,}   {requests_per_s:>8,.1f} /s")
+    if booking.requests:
+        print(f"  server CPU                    {1000 * booking.server_cpu_seconds / booking.requests:>9.1f} ms "
+              "per request")
     for label, values in (("POST /v1/holds", booking.hold_ms), ("POST /v1/bookings", booking.book_ms),
                           ("GET /v1/slots (under load)", booking.search_ms)):
         print(f"  {label:<28}  p50 {percentile(values, 50):6.1f} ms   p95 {percentile(values, 95):6.1f} ms")
@@ -670,6 +696,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("--slots must be positive")
     signal.signal(signal.SIGTERM, _raise_interrupt)  # clean up on `kill` as on Ctrl-C
     started = time.perf_counter()
+    load_at_start = os.getloadavg()
     suffix = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
     backend_db, pgbench_db = f"bench_backend_{suffix}", f"bench_pgbench_{suffix}"
     url = database_url(backend_db)
@@ -690,15 +717,19 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(server.wait_ready())
         asyncio.run(warm_up(server.base, data, seconds=3))
         print(f"  search phase for {args.duration:.0f} s ...", flush=True)
+        cpu = server.cpu_seconds()
         search = asyncio.run(search_phase(server.base, data, clients=args.search_clients, duration=args.duration,
                                           max_requests=args.max_requests))
+        search.server_cpu_seconds = server.cpu_seconds() - cpu
         pool = free_slot_pool(url, size=args.max_requests)
         print(f"  hold+book phase for {args.duration:.0f} s ...", flush=True)
+        cpu = server.cpu_seconds()
         booking = asyncio.run(booking_phase(server.base, pool, clients=CLIENTS, duration=args.duration,
                                             max_pairs=args.max_requests, search_share=args.search_share))
+        booking.server_cpu_seconds = server.cpu_seconds() - cpu
         server.stop()
         checks = integrity_checks(url, booking)
-        facts = machine_facts(url)
+        facts = machine_facts(url, load_at_start=load_at_start)
         ok = report(facts=facts, data=data, server=server, pgbench=pgbench, search=search,
                     search_clients=args.search_clients, booking=booking, checks=checks, args=args,
                     total_seconds=time.perf_counter() - started)
