@@ -13,7 +13,9 @@ from booking_backend.clock import Clock
 from booking_backend.settings import Settings
 
 
-def get_app_settings(request: Request) -> Settings:
+# The cheap dependencies are `async def`: FastAPI runs a plain `def` dependency in the thread pool,
+# and a hop there and back for an attribute read costs more than the read.
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -23,7 +25,7 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
