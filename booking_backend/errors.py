@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 
 class DomainError(Exception):
@@ -63,7 +69,24 @@ class IdempotencyMismatch(DomainError):
     code = "idempotency_key_reused"
 
 
+def validation_message(errors: Sequence[Any]) -> str:
+    """One line naming each bad field; never echoes the input, which may hold personal data."""
+    return "; ".join(f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}" for error in errors)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    """Every error response has the documented shape `{code, detail}`."""
+
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, error: DomainError) -> JSONResponse:
         return JSONResponse(status_code=error.status_code, content=error.body())
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        return JSONResponse(status_code=422, content=InvalidRequest(validation_message(error.errors())).body())
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(_request: Request, error: HTTPException) -> JSONResponse:
+        code = HTTPStatus(error.status_code).phrase.lower().replace(" ", "_").replace("-", "_")
+        return JSONResponse(status_code=error.status_code, content={"code": code, "detail": str(error.detail)},
+                            headers=error.headers)

@@ -14,6 +14,7 @@ from booking_backend.database import build_engine, build_session_factory
 from booking_backend.dependencies import SessionDep
 from booking_backend.directory.router import router as directory_router
 from booking_backend.errors import install_error_handlers
+from booking_backend.errors_http import responses
 from booking_backend.scheduling.router import router as slots_router
 from booking_backend.settings import Settings, get_settings
 from booking_backend.waitlist.router import router as waitlist_router
@@ -43,7 +44,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         return JSONResponse(content={"status": "ok"})
 
     for router in (directory_router, slots_router, appointments_router, waitlist_router, admin_router):
-        app.include_router(router)
+        # Any request may be refused as unreadable (400) or invalid (422), always with the ErrorBody shape.
+        app.include_router(router, responses=responses(400, 422))
     return app
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
+from fastapi import Path
 from pydantic import AfterValidator, Field, PlainSerializer
 
 from booking_backend.timezone import to_london
@@ -25,6 +26,12 @@ PatientRef = Annotated[
     ),
     AfterValidator(_not_a_phone_number),
 ]
+
+# Ids are INTEGER columns (32-bit on PostgreSQL): a larger number can name nothing, so it is refused as input
+# rather than sent to the database, which would fail on it.
+MAX_ID = 2**31 - 1
+EntityId = Annotated[int, Field(ge=1, le=MAX_ID)]
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 LondonDateTime = Annotated[
     datetime,

@@ -30,6 +30,7 @@ from booking_backend.scheduling.schemas import (
     SessionExceptionCreate,
     SessionPublic,
 )
+from booking_backend.types import IdPath
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[AdminDep], responses=responses(401, 404, 422))
 
@@ -68,7 +69,7 @@ def create_session(body: SessionCreate, change: StateChangeDep, settings: Settin
 
 
 @router.post("/sessions/{session_id}/exceptions", response_model=RegenerationResult)
-def add_session_exception(session_id: int, body: SessionExceptionCreate, change: StateChangeDep,
+def add_session_exception(session_id: IdPath, body: SessionExceptionCreate, change: StateChangeDep,
                           settings: SettingsDep) -> JSONResponse:
     return change.run(body, lambda session, now: sessions.add_exception(
         session, session_id=session_id, data=body, now=now, horizon_days=settings.slot_horizon_days))

@@ -17,7 +17,7 @@ from booking_backend.appointments.schemas import (
 from booking_backend.dependencies import ClockDep, SessionDep, SettingsDep
 from booking_backend.errors_http import responses
 from booking_backend.idempotency.dependency import StateChangeDep
-from booking_backend.types import PatientRef
+from booking_backend.types import IdPath, PatientRef
 
 router = APIRouter(prefix="/v1", tags=["appointments"])
 
@@ -30,7 +30,7 @@ def create_hold(body: HoldCreate, change: StateChangeDep, settings: SettingsDep)
 
 
 @router.post("/holds/{hold_id}/release", response_model=HoldPublic, responses=responses(404, 409, 422))
-def release_hold(hold_id: int, body: PatientRequest, change: StateChangeDep) -> JSONResponse:
+def release_hold(hold_id: IdPath, body: PatientRequest, change: StateChangeDep) -> JSONResponse:
     return change.run(body, lambda session, now: service.release_hold(
         session, hold_id=hold_id, patient_ref=body.patient_ref, now=now))
 
@@ -47,7 +47,7 @@ def upcoming_bookings(patient_ref: PatientRef, session: SessionDep, clock: Clock
 
 
 @router.post("/bookings/{booking_id}/cancel", response_model=BookingPublic, responses=responses(404, 409, 422))
-def cancel_booking(booking_id: int, body: PatientRequest, change: StateChangeDep,
+def cancel_booking(booking_id: IdPath, body: PatientRequest, change: StateChangeDep,
                    settings: SettingsDep) -> JSONResponse:
     return change.run(body, lambda session, now: service.cancel_booking(
         session, booking_id=booking_id, patient_ref=body.patient_ref, now=now,
@@ -55,7 +55,7 @@ def cancel_booking(booking_id: int, body: PatientRequest, change: StateChangeDep
 
 
 @router.post("/bookings/{booking_id}/reschedule", response_model=BookingPublic, responses=responses(404, 409, 422))
-def reschedule_booking(booking_id: int, body: RescheduleRequest, change: StateChangeDep,
+def reschedule_booking(booking_id: IdPath, body: RescheduleRequest, change: StateChangeDep,
                        settings: SettingsDep) -> JSONResponse:
     return change.run(body, lambda session, now: service.reschedule_booking(
         session, booking_id=booking_id, data=body, now=now, min_notice_minutes=settings.min_notice_minutes))

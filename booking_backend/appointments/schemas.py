@@ -6,11 +6,11 @@ from pydantic import BaseModel, Field
 
 from booking_backend.appointments.models import AppointmentStatus
 from booking_backend.scheduling.schemas import SlotPublic
-from booking_backend.types import LondonDateTime, PatientRef
+from booking_backend.types import EntityId, LondonDateTime, PatientRef
 
 
 class HoldCreate(BaseModel):
-    slot_id: int = Field(ge=1)
+    slot_id: EntityId
     patient_ref: PatientRef
 
 
@@ -25,7 +25,7 @@ class PatientRequest(BaseModel):
 
 
 class BookingCreate(BaseModel):
-    hold_id: int = Field(ge=1)
+    hold_id: EntityId
     patient_ref: PatientRef
     dependant_label: str | None = Field(
         default=None,
@@ -36,7 +36,7 @@ class BookingCreate(BaseModel):
 
 class RescheduleRequest(BaseModel):
     patient_ref: PatientRef
-    slot_id: int = Field(ge=1)
+    slot_id: EntityId
 
 
 class BookingPublic(BaseModel):

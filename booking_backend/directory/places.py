@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from booking_backend.directory.models import Location
-from booking_backend.errors import NotFound
+from booking_backend.errors import InvalidRequest, NotFound
 from booking_backend.geo import GeoPoint, PostcodeQuery, distance_km, parse_near
 
 
@@ -21,7 +21,10 @@ class RankedLocation:
 
 def resolve_point(session: Session, near: str) -> GeoPoint:
     """A point for `near`; a postcode is placed at the centre of our locations that share it."""
-    parsed = parse_near(near)
+    try:
+        parsed = parse_near(near)
+    except ValueError as error:
+        raise InvalidRequest(str(error)) from None
     if isinstance(parsed, GeoPoint):
         return parsed
     return _postcode_centre(session, parsed)

@@ -12,6 +12,7 @@ from booking_backend.directory.avatar import initials_svg
 from booking_backend.directory.models import PractitionerRole
 from booking_backend.directory.schemas import PractitionerPublic, ServicePublic
 from booking_backend.errors_http import responses
+from booking_backend.types import IdPath
 
 router = APIRouter(prefix="/v1", tags=["directory"])
 
@@ -33,12 +34,12 @@ def list_practitioners(
 
 
 @router.get("/practitioners/{practitioner_id}", responses=responses(404))
-def get_practitioner(practitioner_id: int, session: SessionDep) -> PractitionerPublic:
+def get_practitioner(practitioner_id: IdPath, session: SessionDep) -> PractitionerPublic:
     return service.practitioner_public(service.get_practitioner(session, practitioner_id))
 
 
 @router.get("/practitioners/{practitioner_id}/photo.svg", responses=responses(404), response_class=Response)
-def practitioner_photo(practitioner_id: int, session: SessionDep) -> Response:
+def practitioner_photo(practitioner_id: IdPath, session: SessionDep) -> Response:
     practitioner = service.get_practitioner(session, practitioner_id)
     return Response(
         initials_svg(practitioner.display_name, practitioner.id),

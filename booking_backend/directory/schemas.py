@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from booking_backend.directory.models import PractitionerRole, ServiceCode
+from booking_backend.types import EntityId
 
 
 class ServicePublic(BaseModel):
@@ -30,7 +31,7 @@ class OrganisationPublic(OrganisationCreate):
 
 
 class LocationCreate(BaseModel):
-    organisation_id: int = Field(ge=1)
+    organisation_id: EntityId
     name: str = Field(min_length=1, max_length=200)
     address: str = Field(min_length=1, max_length=300)
     postcode: str = Field(min_length=5, max_length=10)
@@ -51,7 +52,7 @@ class LocationPublic(BaseModel):
 
 
 class PractitionerCreate(BaseModel):
-    organisation_id: int = Field(ge=1)
+    organisation_id: EntityId
     role: PractitionerRole
     display_name: str = Field(min_length=1, max_length=120)
     bio: str = Field(default="", max_length=2000)

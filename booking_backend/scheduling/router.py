@@ -16,6 +16,7 @@ from booking_backend.scheduling.models import DeliveryChannel
 from booking_backend.scheduling.schemas import SlotPublic
 from booking_backend.scheduling.search import SlotQuery, search_free_slots
 from booking_backend.scheduling.weekdays import parse_weekdays
+from booking_backend.types import MAX_ID
 
 router = APIRouter(prefix="/v1", tags=["slots"])
 
@@ -34,7 +35,7 @@ def search_slots(
     near: Annotated[str | None, Query(max_length=40, description="'lat,lon' or a UK postcode")] = None,
     radius_km: Annotated[float | None, Query(gt=0, le=500)] = None,
     channel: DeliveryChannel | None = None,
-    practitioner: Annotated[int | None, Query(ge=1)] = None,
+    practitioner: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[SlotPublic]:
     try:

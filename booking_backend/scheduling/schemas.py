@@ -10,13 +10,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from booking_backend.directory.models import PractitionerRole, ServiceCode
 from booking_backend.scheduling.models import DeliveryChannel
 from booking_backend.scheduling.weekdays import format_weekdays, parse_weekdays
-from booking_backend.types import LondonDateTime
+from booking_backend.types import EntityId, LondonDateTime
 
 
 class SessionCreate(BaseModel):
-    practitioner_id: int = Field(ge=1)
+    practitioner_id: EntityId
     service: ServiceCode
-    location_id: int = Field(ge=1)
+    location_id: EntityId
     weekdays: list[str] = Field(min_length=1, description="mon..sun", examples=[["mon", "wed"]])
     start_time: time = Field(description="UK wall-clock time, e.g. 09:00")
     end_time: time

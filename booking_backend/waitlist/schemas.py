@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from booking_backend.directory.models import ServiceCode
 from booking_backend.scheduling.models import DeliveryChannel
 from booking_backend.scheduling.weekdays import format_weekdays, parse_weekdays
-from booking_backend.types import LondonDateTime, PatientRef
+from booking_backend.types import EntityId, LondonDateTime, PatientRef
 
 
 class WaitlistPreferences(BaseModel):
@@ -16,7 +16,7 @@ class WaitlistPreferences(BaseModel):
     weekdays: list[str] = Field(default_factory=list, description="mon..sun; empty means any day")
     part_of_day: list[str] = Field(default_factory=list, description="morning, afternoon, evening; empty means any")
     channel: DeliveryChannel | None = None
-    practitioner_id: int | None = Field(default=None, ge=1)
+    practitioner_id: EntityId | None = None
     near: str | None = Field(default=None, max_length=40)
 
     @field_validator("weekdays")
