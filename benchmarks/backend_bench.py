@@ -694,7 +694,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.slots < 1:
         raise SystemExit("--slots must be positive")
-    signal.signal(signal.SIGTERM, _raise_interrupt)  # clean up on `kill` as on Ctrl-C
+    # Clean up on Ctrl-C, also when started with SIGINT ignored (a background job), and on `kill`.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _raise_interrupt)
     started = time.perf_counter()
     load_at_start = os.getloadavg()
     suffix = f"{os.getpid()}_{uuid.uuid4().hex[:6]}"
