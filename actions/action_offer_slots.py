@@ -1,0 +1,49 @@
+"""Search the routed service with the patient's time wishes and offer the soonest slots (or ask who it is for first)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import booking_state as state
+from actions.backend_client import BackendUnavailable
+from actions.booking_reset import release_held
+from actions.slot_offer import offer_slots, wishes_of
+
+logger = logging.getLogger(__name__)
+
+
+class ActionOfferSlots(Action):  # type: ignore[misc]  # rasa_sdk is untyped
+    def name(self) -> str:
+        return "action_offer_slots"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        rescheduling = tracker.get_slot(state.CHANGE_KIND) == state.RESCHEDULE
+        chosen = state.stored_booking(tracker, state.CHOSEN_APPOINTMENT) if rescheduling else None
+        service = chosen.slot.service if chosen else tracker.get_slot(state.ROUTED_SERVICE)
+        wishes = wishes_of(tracker)
+        if not service:
+            dispatcher.utter_message(response="utter_ask_what_appointment_for")
+            return [SlotSet(state.TIME_WISHES, wishes or None), *state.end_flow("needs_service")]
+        if tracker.get_slot(state.FOR_DEPENDANT) and not tracker.get_slot(state.DEPENDANT_LABEL) and not chosen:
+            # The practice needs to know who to expect before a slot is held for them.
+            return [SlotSet(state.TIME_WISHES, wishes or None), SlotSet(state.STEP, state.NAMING_DEPENDANT)]
+        events: list[EventType] = []
+        if state.hold_id(tracker) is not None:
+            await release_held(tracker, self.name())  # looking again: the slot held for the last answer goes
+            events += [SlotSet(state.HOLD_ID, None), SlotSet(state.HELD_SLOT, None)]
+        exclude = [chosen.slot.id] if chosen else []
+        try:
+            events += await offer_slots(dispatcher, service, wishes, exclude=exclude)
+        except BackendUnavailable:
+            logger.warning("Slot search failed: booking backend unavailable")
+            dispatcher.utter_message(response="utter_backend_down")
+            return state.end_flow("backend_down")
+        return events

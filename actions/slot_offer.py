@@ -1,0 +1,89 @@
+"""Search the backend for a service with the patient's time wishes and offer at most five slots as buttons.
+
+When nothing fits the wishes, the soonest times on other days are offered instead; when the service
+has nothing free at all, the waitlist is offered. `BackendUnavailable` is left to the calling action.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import booking_state as state
+from actions.backend_client import UK, Slot, get_client
+from actions.slot_presenter import option_buttons, slot_line
+from bot.nlu.time_filters import SlotFilters, slot_filters
+
+logger = logging.getLogger(__name__)
+
+# Enough to keep five after the clock bounds the backend cannot filter ("after 4pm" over a week).
+SEARCH_LIMIT = 60
+
+
+def time_entities(message: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The TimeParser's entities in a parsed message (those carry their candidates in additional_info)."""
+    entities = (message or {}).get("entities") or []
+    return [dict(e) for e in entities if e.get("entity") == "time" and "additional_info" in e]
+
+
+def wishes_of(tracker: Tracker) -> list[dict[str, Any]]:
+    """This message's time wishes if it states any, else the ones the flow already uses."""
+    latest = time_entities(tracker.latest_message)
+    if latest:
+        return latest
+    kept = tracker.get_slot(state.TIME_WISHES) or []
+    return [dict(e) for e in kept if isinstance(e, dict)]
+
+
+def has_wishes(filters: SlotFilters) -> bool:
+    return filters != SlotFilters()
+
+
+async def search(service: str, filters: SlotFilters, now: datetime, *, exclude: Iterable[int] = ()) -> list[Slot]:
+    """The soonest free slots that keep to the filters, at most five."""
+    params = filters.to_query_params()
+    excluded = set(exclude)
+    found = await get_client().search_slots(
+        service,
+        start=filters.start or now,
+        end=filters.end,
+        weekdays=params.get("weekday"),
+        part_of_day=filters.part_of_day,
+        limit=SEARCH_LIMIT,
+    )
+    fitting = [s for s in found if s.id not in excluded and filters.matches_time_of_day(s.start)]
+    return fitting[: state.MAX_OFFERED]
+
+
+async def offer_slots(
+    dispatcher: CollectingDispatcher,
+    service: str,
+    wishes: list[dict[str, Any]],
+    *,
+    now: datetime | None = None,
+    exclude: Iterable[int] = (),
+) -> list[EventType]:
+    """Offer what fits (or the nearest other days, or the waitlist); events for the step and the offer."""
+    now = (now or datetime.now(UK)).astimezone(UK)
+    filters = slot_filters(wishes, now)
+    slots = await search(service, filters, now, exclude=exclude)
+    outcome, response = "slots_offered", "utter_offer_slots"
+    if not slots and has_wishes(filters):
+        slots = await search(service, SlotFilters(), now, exclude=exclude)
+        outcome, response = "other_days_offered", "utter_offer_other_days"
+    logger.info("Offering %d slot(s) of %s (%s)", len(slots), service, outcome)
+    events: list[EventType] = [SlotSet(state.TIME_WISHES, wishes or None)]
+    if not slots:
+        dispatcher.utter_message(response="utter_no_slots_offer_waitlist",
+                                 buttons=[{"title": "Join the waitlist", "payload": "/join_waitlist"}])
+        return [*events, SlotSet(state.OFFERED_SLOTS, None), SlotSet(state.STEP, state.OFFERING_WAITLIST),
+                SlotSet(state.OUTCOME, "no_slots")]
+    dispatcher.utter_message(response=response, buttons=option_buttons([slot_line(s) for s in slots]))
+    return [*events, SlotSet(state.OFFERED_SLOTS, [state.stored(s) for s in slots]),
+            SlotSet(state.STEP, state.CHOOSING_SLOT), SlotSet(state.OUTCOME, outcome)]
