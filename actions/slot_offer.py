@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -22,8 +22,10 @@ from bot.nlu.time_filters import SlotFilters, slot_filters
 
 logger = logging.getLogger(__name__)
 
-# Enough to keep five after the clock bounds the backend cannot filter ("after 4pm" over a week).
-SEARCH_LIMIT = 60
+SEARCH_PAGE = 100  # the backend's largest page
+SEARCH_PAGES = 4  # clock bounds over many days may need a few pages; beyond that, other days are offered
+# The backend's parts of the day, as local clock minutes [from, to).
+PART_MINUTES = {"morning": (0, 12 * 60), "afternoon": (12 * 60, 17 * 60), "evening": (17 * 60, 24 * 60)}
 
 
 def time_entities(message: Mapping[str, Any] | None) -> list[dict[str, Any]]:
@@ -45,19 +47,35 @@ def has_wishes(filters: SlotFilters) -> bool:
     return filters != SlotFilters()
 
 
+def _minutes(clock: time | None, default: int) -> int:
+    return default if clock is None else clock.hour * 60 + clock.minute
+
+
+def parts_of_day(filters: SlotFilters) -> list[str]:
+    """The backend's parts of the day that can hold a slot within the clock bounds ("after 4pm": afternoon, evening)."""
+    if filters.part_of_day:
+        return [filters.part_of_day]
+    earliest = _minutes(filters.earliest_time_of_day, 0)
+    latest = _minutes(filters.latest_time_of_day, 24 * 60)
+    parts = [part for part, (low, high) in PART_MINUTES.items() if low < latest and earliest < high]
+    return [] if len(parts) == len(PART_MINUTES) else parts
+
+
 async def search(service: str, filters: SlotFilters, now: datetime, *, exclude: Iterable[int] = ()) -> list[Slot]:
     """The soonest free slots that keep to the filters, at most five."""
     params = filters.to_query_params()
     excluded = set(exclude)
-    found = await get_client().search_slots(
-        service,
-        start=filters.start or now,
-        end=filters.end,
-        weekdays=params.get("weekday"),
-        part_of_day=filters.part_of_day,
-        limit=SEARCH_LIMIT,
-    )
-    fitting = [s for s in found if s.id not in excluded and filters.matches_time_of_day(s.start)]
+    start = filters.start or now
+    fitting: list[Slot] = []
+    for _ in range(SEARCH_PAGES):
+        page = await get_client().search_slots(
+            service, start=start, end=filters.end, weekdays=params.get("weekday"),
+            part_of_day=parts_of_day(filters), limit=SEARCH_PAGE,
+        )
+        fitting += [s for s in page if s.id not in excluded and filters.matches_time_of_day(s.start)]
+        if len(fitting) >= state.MAX_OFFERED or len(page) < SEARCH_PAGE:
+            break
+        start = page[-1].start + timedelta(seconds=1)  # slots are soonest first: carry on after this page
     return fitting[: state.MAX_OFFERED]
 
 

@@ -13,8 +13,9 @@ from actions.booking_state import DEPENDANT_LABEL
 
 MAX_LENGTH = 20
 _LEADING = re.compile(r"^(?:(?:it'?s|its|for|my|his|her|their|name is|called|is)\s+)+", re.I)
-_WORD = re.compile(r"[^\W\d_][^\W\d_'’-]*", re.UNICODE)
-_INITIALS = re.compile(r"^(?:[A-Za-z]\.?\s?){1,3}$")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
+# "J.S.", "J S" or "JS"; a short name typed in lower case ("jo") stays a name.
+_INITIALS = re.compile(r"(?:[A-Za-z](?:\.\s*|\s+|$)){1,3}|[A-Z]{1,3}")
 _RELATIONS = {"son", "daughter", "child", "kid", "mum", "mom", "dad", "husband", "wife", "partner", "baby",
               "grandson", "granddaughter", "nan", "gran", "grandad", "brother", "sister", "friend", "mother",
               "father", "boy", "girl", "little", "one"}
@@ -25,7 +26,7 @@ def first_name_or_initials(text: str) -> str | None:
     cleaned = _LEADING.sub("", text.strip())
     if any(ch.isdigit() for ch in cleaned) or "@" in cleaned:
         return None  # a number or an address is not a name, and must not be kept
-    if _INITIALS.match(cleaned):
+    if _INITIALS.fullmatch(cleaned):
         return "".join(ch for ch in cleaned if ch.isalpha()).upper()
     words = [w for w in _WORD.findall(cleaned) if w.lower() not in _RELATIONS]
     if not words:

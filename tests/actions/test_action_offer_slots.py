@@ -1,0 +1,137 @@
+"""action_offer_slots on real trackers against a real backend process."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.action_offer_slots import ActionOfferSlots
+from actions.backend_client import UK, get_client
+from actions.patient_ref import patient_ref
+from bot.nlu.time_filters import slot_filters
+from tests.actions.booking_trackers import (
+    DOMAIN,
+    hold_for,
+    new_sender,
+    responses,
+    soonest,
+    stored_all,
+    time_entities,
+    tracker,
+    turn,
+    unreachable_backend,
+)
+
+pytestmark = pytest.mark.anyio
+FLOW_CLEARED = [SlotSet(name, None) for name in ("booking_step", "offered_slots", "held_slot", "hold_id",
+                                                 "change_kind", "upcoming_appointments", "chosen_appointment")]
+
+
+async def test_offer_slots_offers_the_five_soonest_as_numbered_buttons(shared_client_on_backend: str) -> None:
+    dispatcher = CollectingDispatcher()
+    expected = await soonest("practice_nurse")
+
+    events = await ActionOfferSlots().run(dispatcher, tracker(slots={"routed_service": "practice_nurse"},
+                                                              text="I need a smear test"), DOMAIN)
+
+    assert events == [SlotSet("time_wishes", None), SlotSet("offered_slots", stored_all(expected)),
+                      SlotSet("booking_step", "choosing_slot"), SlotSet("booking_outcome", "slots_offered")]
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_offer_slots"
+    assert [b["payload"] for b in message["buttons"]] == [f'/choose_option{{"option": "{n}"}}' for n in range(1, 6)]
+    assert message["buttons"][0]["title"].startswith("1. ")
+    assert expected[0].practitioner.display_name in message["buttons"][0]["title"]
+
+
+async def test_offer_slots_keeps_to_after_4pm_next_week(shared_client_on_backend: str) -> None:
+    now = datetime.now(UK)
+    wishes = time_entities("next week after 4pm", now)
+    filters = slot_filters(wishes, now)
+    dispatcher = CollectingDispatcher()
+
+    events = await ActionOfferSlots().run(
+        dispatcher, tracker(slots={"routed_service": "practice_nurse"}, text="next week after 4pm", intent="inform",
+                            entities=wishes), DOMAIN)
+
+    offered = next(e["value"] for e in events if e["name"] == "offered_slots")
+    assert responses(dispatcher) == ["utter_offer_slots"]
+    assert 1 <= len(offered) <= 5
+    for slot in offered:
+        start = datetime.fromisoformat(slot["start"]).astimezone(UK)
+        assert start.hour >= 16 and filters.start is not None and filters.end is not None
+        assert filters.start <= start < filters.end
+    assert SlotSet("time_wishes", wishes) in events
+
+
+async def test_offer_slots_with_nothing_on_the_wished_day_offers_other_days(shared_client_on_backend: str) -> None:
+    wishes = time_entities("any Sunday")  # GP surgeries in the demo do not open on Sundays
+    dispatcher = CollectingDispatcher()
+
+    events = await ActionOfferSlots().run(
+        dispatcher, tracker(slots={"routed_service": "gp_routine"}, text="any Sunday", entities=wishes), DOMAIN)
+
+    assert responses(dispatcher) == ["utter_offer_other_days"]
+    assert events[-2:] == [SlotSet("booking_step", "choosing_slot"), SlotSet("booking_outcome", "other_days_offered")]
+    assert len(dispatcher.messages[0]["buttons"]) == 5
+
+
+async def test_offer_slots_keeps_earlier_time_wishes_when_the_message_has_none(shared_client_on_backend: str) -> None:
+    wishes = time_entities("any Saturday")  # pharmacists see people in person on Saturdays
+    dispatcher = CollectingDispatcher()
+
+    events = await ActionOfferSlots().run(
+        dispatcher, tracker(slots={"routed_service": "pharmacist", "time_wishes": wishes}, text="yes",
+                            intent="affirm"), DOMAIN)
+
+    offered = next(e["value"] for e in events if e["name"] == "offered_slots")
+    assert {datetime.fromisoformat(s["start"]).astimezone(UK).weekday() for s in offered} == {5}
+    assert events[0] == SlotSet("time_wishes", wishes)
+
+
+async def test_offer_slots_without_a_service_asks_what_the_appointment_is_for(shared_client_on_backend: str) -> None:
+    dispatcher = CollectingDispatcher()
+
+    events = await ActionOfferSlots().run(dispatcher, tracker(text="can I book an appointment"), DOMAIN)
+
+    assert responses(dispatcher) == ["utter_ask_what_appointment_for"]
+    assert events == [SlotSet("time_wishes", None), SlotSet("booking_outcome", "needs_service"), *FLOW_CLEARED]
+
+
+async def test_offer_slots_for_someone_else_asks_who_first(shared_client_on_backend: str) -> None:
+    dispatcher = CollectingDispatcher()
+
+    events = await ActionOfferSlots().run(
+        dispatcher, tracker(slots={"routed_service": "gp_routine", "for_dependant": True}), DOMAIN)
+
+    assert dispatcher.messages == []
+    assert events == [SlotSet("time_wishes", None), SlotSet("booking_step", "naming_dependant")]
+
+
+async def test_offer_slots_again_lets_the_held_slot_go(shared_client_on_backend: str) -> None:
+    sender = new_sender()
+    [slot] = await soonest("dental", count=1, days_ahead=2)
+    held = await hold_for(sender, slot)
+    dispatcher = CollectingDispatcher()
+
+    events = await ActionOfferSlots().run(
+        dispatcher, tracker(sender, slots={"routed_service": "dental", "hold_id": held}, intent="inform"), DOMAIN)
+
+    assert events[:2] == [SlotSet("hold_id", None), SlotSet("held_slot", None)]
+    again = await get_client().hold(slot.id, f"p_{turn('someone')}", idempotency_key=turn("hold"))
+    assert again.slot_id == slot.id  # free again for anyone else
+    assert patient_ref(sender) != f"p_{turn('someone')}"
+
+
+async def test_offer_slots_backend_down_says_how_else_to_book(monkeypatch: pytest.MonkeyPatch) -> None:
+    await unreachable_backend(monkeypatch)
+    dispatcher = CollectingDispatcher()
+    started = datetime.now(UK)
+
+    events = await ActionOfferSlots().run(dispatcher, tracker(slots={"routed_service": "gp_routine"}), DOMAIN)
+
+    assert responses(dispatcher) == ["utter_backend_down"]
+    assert events == [SlotSet("booking_outcome", "backend_down"), *FLOW_CLEARED]
+    assert datetime.now(UK) - started < timedelta(seconds=9)
