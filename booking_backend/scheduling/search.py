@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Row, Select, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from booking_backend.appointments.models import LIVE_STATUSES, Appointment, AppointmentStatus
-from booking_backend.directory.models import Service, ServiceCode
+from booking_backend.directory.models import Location, Organisation, Practitioner, Service, ServiceCode
 from booking_backend.directory.places import rank_locations, resolve_point
 from booking_backend.scheduling.models import ClinicSession, DeliveryChannel, Slot
-from booking_backend.scheduling.presenters import slot_public
-from booking_backend.scheduling.schemas import SlotPublic
+from booking_backend.scheduling.schemas import LocationSummary, PractitionerSummary, SlotPublic
 
 # Minutes of the UK day, [from, to).
 PARTS_OF_DAY = {"morning": (0, 12 * 60), "afternoon": (12 * 60, 17 * 60), "evening": (17 * 60, 24 * 60)}
@@ -46,7 +46,7 @@ def occupied(now: datetime):  # type: ignore[no-untyped-def]
 def search_free_slots(session: Session, *, query: SlotQuery, now: datetime) -> list[SlotPublic]:
     """Free, bookable slots, soonest first, or nearest first when `near` is given."""
     earliest = max(query.start, now) if query.start else now
-    stmt = select(Slot).where(
+    stmt = _slot_rows().where(
         Slot.active.is_(True),
         Slot.bookable_online.is_(True),
         Slot.start >= earliest,
@@ -69,11 +69,41 @@ def search_free_slots(session: Session, *, query: SlotQuery, now: datetime) -> l
         stmt = stmt.where(Slot.practitioner_id == query.practitioner_id)
     if query.near is not None:
         return _nearest_first(session, stmt, query=query, service_id=service_id)
-    slots = session.scalars(stmt.order_by(Slot.start, Slot.id).limit(query.limit)).unique()
-    return [slot_public(s) for s in slots]
+    rows = session.execute(stmt.order_by(Slot.start, Slot.id).limit(query.limit))
+    return [_slot_public(row) for row in rows]
 
 
-def _nearest_first(session: Session, stmt: Select[tuple[Slot]], *, query: SlotQuery,
+def _slot_rows() -> Select[Any]:
+    """Exactly the columns a search result shows, as plain rows: no ORM objects to build per slot."""
+    return (
+        select(
+            Slot.id, Slot.start, Slot.end, Slot.channel, Slot.location_id, Service.code.label("service"),
+            Practitioner.id.label("practitioner_id"), Practitioner.display_name, Practitioner.role,
+            Location.name.label("location_name"), Location.postcode, Organisation.name.label("organisation"),
+        )
+        .join(Service, Service.id == Slot.service_id)
+        .join(Practitioner, Practitioner.id == Slot.practitioner_id)
+        .join(Location, Location.id == Slot.location_id)
+        .join(Organisation, Organisation.id == Location.organisation_id)
+    )
+
+
+def _slot_public(row: Row[Any], distance_km: float | None = None) -> SlotPublic:
+    """The same shape as `presenters.slot_public`, from a `_slot_rows` row."""
+    return SlotPublic(
+        id=row.id,
+        start=row.start,
+        end=row.end,
+        service=row.service,
+        practitioner=PractitionerSummary(id=row.practitioner_id, display_name=row.display_name, role=row.role),
+        location=LocationSummary(id=row.location_id, name=row.location_name, postcode=row.postcode,
+                                 organisation=row.organisation),
+        channel=row.channel,
+        distance_km=distance_km,
+    )
+
+
+def _nearest_first(session: Session, stmt: Select[Any], *, query: SlotQuery,
                    service_id: int | None) -> list[SlotPublic]:
     """The nearest location's slots soonest first, then the next location's, and so on.
 
@@ -97,8 +127,8 @@ def _nearest_first(session: Session, stmt: Select[tuple[Slot]], *, query: SlotQu
         if place.location_id not in runs_sessions:
             continue
         here = stmt.where(Slot.location_id == place.location_id).order_by(Slot.start, Slot.id)
-        slots = session.scalars(here.limit(query.limit - len(found))).unique()
-        found += [slot_public(s, distance_km=place.distance_km) for s in slots]
+        rows = session.execute(here.limit(query.limit - len(found)))
+        found += [_slot_public(row, place.distance_km) for row in rows]
         if len(found) >= query.limit:
             break
     return found
