@@ -1,0 +1,60 @@
+"""The slots the triage form keeps, and the engine run over them (see docs/conversation-design.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+
+from actions.triage_answers import ANSWER_SLOTS
+from bot.triage.engine import triage
+from bot.triage.result import TriageResult
+
+COMPLAINT = "triage_complaint"
+WHO = "who_is_ill"
+CONFIRMED = "triage_confirmed"
+CORRECTING = "triage_correcting"
+INVALID_COUNT = "triage_invalid_count"
+FOR_DEPENDANT = "for_dependant"
+DISPOSITION = "triage_disposition"
+RULES = "triage_rules"
+OUTCOME = "triage_outcome"
+ROUTED_SERVICE = "routed_service"
+REQUESTED = "requested_slot"
+
+FORM_SLOTS = (COMPLAINT, WHO, *ANSWER_SLOTS, CONFIRMED, CORRECTING)
+# Intents that are never an answer: the form rejects them so the rules can act (stop, help).
+NOT_ANSWERS = frozenset({"stop", "ask_help"})
+
+
+def answers(tracker: Tracker) -> dict[str, str]:
+    """The answers given so far, as the engine takes them."""
+    return {slot: str(tracker.get_slot(slot)) for slot in ANSWER_SLOTS if tracker.get_slot(slot) is not None}
+
+
+def run_triage(tracker: Tracker) -> TriageResult:
+    """The engine over the whole complaint and every answer so far."""
+    return triage(str(tracker.get_slot(COMPLAINT) or ""), answers(tracker))
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    return intent.get("name")
+
+
+def latest_text(tracker: Tracker) -> str:
+    return str((tracker.latest_message or {}).get("text") or "")
+
+
+def entity_value(tracker: Tracker, entity: str) -> Any:
+    """The value of the first `entity` on the latest message (button payloads carry them)."""
+    for found in (tracker.latest_message or {}).get("entities") or []:
+        if found.get("entity") == entity:
+            return found.get("value")
+    return None
+
+
+def reset_form() -> list[EventType]:
+    """Events that empty the triage form, ready for another problem."""
+    return [*(SlotSet(slot, None) for slot in FORM_SLOTS), SlotSet(INVALID_COUNT, 0.0)]
