@@ -42,4 +42,5 @@ class ActionChooseAppointment(Action):  # type: ignore[misc]  # rasa_sdk is unty
             logger.warning("Slot search for a reschedule failed: booking backend unavailable")
             dispatcher.utter_message(response="utter_backend_down")
             return state.end_flow("backend_down")
-        return [*events, *offered]
+        # The flow's service from now on: "anything next week?" searches it, not triage.
+        return [*events, SlotSet(state.ROUTED_SERVICE, chosen.slot.service), *offered]

@@ -45,7 +45,8 @@ async def test_choose_appointment_to_reschedule_offers_times_of_the_same_service
     assert responses(dispatcher) == ["utter_offer_slots"]
     offered = next(e["value"] for e in events if e["name"] == "offered_slots")
     assert {s["service"] for s in offered} == {"physiotherapist"}
-    assert events[0] == SlotSet("chosen_appointment", stored(booking))
+    assert events[:2] == [SlotSet("chosen_appointment", stored(booking)),
+                          SlotSet("routed_service", "physiotherapist")]
     assert events[-2:] == [SlotSet("booking_step", "choosing_slot"), SlotSet("booking_outcome", "slots_offered")]
 
 
