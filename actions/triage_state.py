@@ -15,6 +15,7 @@ COMPLAINT = "triage_complaint"
 WHO = "who_is_ill"
 CONFIRMED = "triage_confirmed"
 CORRECTING = "triage_correcting"
+REASK = "triage_reask"
 INVALID_COUNT = "triage_invalid_count"
 FOR_DEPENDANT = "for_dependant"
 DISPOSITION = "triage_disposition"
@@ -23,7 +24,7 @@ OUTCOME = "triage_outcome"
 ROUTED_SERVICE = "routed_service"
 REQUESTED = "requested_slot"
 
-FORM_SLOTS = (COMPLAINT, WHO, *ANSWER_SLOTS, CONFIRMED, CORRECTING)
+FORM_SLOTS = (COMPLAINT, WHO, *ANSWER_SLOTS, CONFIRMED, CORRECTING, REASK)
 # Intents that are never an answer: the form rejects them so the rules can act (stop, help).
 NOT_ANSWERS = frozenset({"stop", "ask_help"})
 

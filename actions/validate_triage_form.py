@@ -50,8 +50,8 @@ class ValidateTriageForm(FormValidationAction):  # type: ignore[misc]  # rasa_sd
 
     async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> list[str]:
-        requested = tracker.get_slot(ts.REQUESTED)
-        answered = [s for s in ANSWER_SLOTS if tracker.get_slot(s) is not None or s == requested]
+        requested, reask = tracker.get_slot(ts.REQUESTED), tracker.get_slot(ts.REASK)
+        answered = [s for s in ANSWER_SLOTS if tracker.get_slot(s) is not None or s in (requested, reask)]
         if not tracker.get_slot(ts.COMPLAINT):
             return [ts.COMPLAINT, ts.WHO, *answered]
         result = ts.run_triage(tracker)
@@ -144,14 +144,15 @@ class ValidateTriageForm(FormValidationAction):  # type: ignore[misc]  # rasa_sd
                             domain: DomainDict) -> dict[str, Any]:
         if value not in ("self", "someone_else"):
             return self._invalid(ts.WHO, dispatcher, tracker)
-        return self._valid(ts.WHO, value, **{ts.FOR_DEPENDANT: value == "someone_else"})
+        reask = {ts.REASK: None} if tracker.get_slot(ts.REASK) == ts.WHO else {}
+        return self._valid(ts.WHO, value, **{ts.FOR_DEPENDANT: value == "someone_else"}, **reask)
 
     def _validate_answer(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
                          tracker: Tracker, domain: DomainDict) -> dict[str, Any]:
         allowed = domain.get("slots", {}).get(slot, {}).get("values") or []
         if value is None or (allowed and value not in allowed and value != UNSURE):
             return self._invalid(slot, dispatcher, tracker)
-        return self._valid(slot, value)
+        return self._valid(slot, value, **({ts.REASK: None} if tracker.get_slot(ts.REASK) == slot else {}))
 
     def validate_age_band(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> dict[str, Any]:
@@ -187,8 +188,8 @@ class ValidateTriageForm(FormValidationAction):  # type: ignore[misc]  # rasa_sd
         corrections = parse_corrections(ts.latest_text(tracker))
         if corrections:  # "no, I'm 70": take the new answer and summarise again
             return self._valid(ts.CONFIRMED, None, **corrections, **{ts.CORRECTING: False})
-        if field is not None:  # "change my age": ask that question again
-            return self._valid(ts.CONFIRMED, None, **{field: None, ts.CORRECTING: False})
+        if field is not None:  # "change my age": ask that question again, needed or not
+            return self._valid(ts.CONFIRMED, None, **{field: None, ts.CORRECTING: False, ts.REASK: field})
         if ts.latest_intent(tracker) == "deny" or tracker.get_slot(ts.CORRECTING) is not True:
             return self._valid(ts.CONFIRMED, None, **{ts.CORRECTING: True})
         return {**self._invalid(ts.CONFIRMED, dispatcher, tracker), ts.CORRECTING: True}
