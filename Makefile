@@ -11,7 +11,21 @@ PIP_FLAGS := --quiet --disable-pip-version-check
 
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run test backend lint bench-backend deps lock clean test-backend test-bot eval-triage
+# --- the assistant: model, endpoints (endpoints.yml reads these; override them in the environment)
+RASA := $(BOT_VENV)/bin/rasa
+MODEL := models/assistant.tar.gz
+RASA_INPUTS := config.yml $(wildcard bot/domain/*.yml nlu_data/*.yml stories/*.yml stories/rules/*.yml \
+                 bot/nlu/*.py bot/policies/*.py bot/triage/*.py bot/triage/data/*.yml)
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL ?= 3
+export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
+export TRACKER_STORE_URL ?= sqlite:///var/tracker.db
+export LOCK_STORE_TYPE ?= in_memory
+export REDIS_HOST ?= 127.0.0.1
+export REDIS_PORT ?= 6379
+export REDIS_DB ?= 1
+
+.PHONY: help run test backend lint bench-backend deps lock clean test-backend test-bot eval-triage train shell eval-nlu
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -38,14 +52,31 @@ run: deps ## start the whole system on the embedded default (SQLite, no servers 
 backend: $(BACKEND_VENV)/.installed ## start the booking backend alone (BACKEND_PORT, DATABASE_URL)
 	$(BACKEND_PY) -m booking_backend serve
 
+# Make retrains only when an input is newer than the model; Rasa's cache then retrains only the
+# parts whose inputs changed (NLU, dialogue), so a stories-only change is quick.
+$(MODEL): $(RASA_INPUTS) | $(BOT_VENV)/.installed
+	$(RASA) train --domain bot/domain --data nlu_data stories --config config.yml \
+	    --out models --fixed-model-name assistant
+
+train: $(MODEL) ## train the assistant when its data changed (model: models/assistant.tar.gz)
+
+shell: $(MODEL) ## chat with the assistant in the terminal (starts the action server; `make backend` for bookings)
+	@mkdir -p var/log
+	@$(RASA) run actions --port 5055 >var/log/actions.log 2>&1 & pid=$$!; \
+	 trap "kill $$pid 2>/dev/null" EXIT INT TERM; \
+	 $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
+
 # --- checks -------------------------------------------------------------------------------
 test: deps lint test-backend test-bot ## install what is missing, lint, and run every test
 
 test-backend: $(BACKEND_VENV)/.installed
 	$(BACKEND_PY) -m pytest tests/booking_backend
 
-test-bot: $(BOT_VENV)/.installed $(BACKEND_VENV)/.installed
+test-bot: $(BOT_VENV)/.installed $(BACKEND_VENV)/.installed $(MODEL)
 	$(BOT_PY) -m pytest tests/bot tests/actions
+	$(RASA) data validate --domain bot/domain --data nlu_data stories --config config.yml
+	$(RASA) test core --model $(MODEL) --stories tests/conversations --fail-on-prediction-errors \
+	    --out results/conversations
 
 lint: deps ## ruff and mypy on both sides
 	$(BACKEND_VENV)/bin/ruff check booking_backend tests/booking_backend benchmarks
@@ -55,6 +86,12 @@ lint: deps ## ruff and mypy on both sides
 
 eval-triage: $(BOT_VENV)/.installed ## triage dev set: confusion matrix, accuracy, emergency recall
 	$(BOT_PY) -m bot.triage.evaluate
+
+eval-nlu: $(BOT_VENV)/.installed ## NLU cross-validation (3 folds): intent F1 per intent (core intents need 0.95)
+	$(RASA) test nlu --nlu nlu_data --config config.yml --cross-validation --folds 3 --out results/nlu
+	@$(BOT_PY) -c "import json; r = json.load(open('results/nlu/intent_report.json')); \
+	  print('%-24s %6s %8s' % ('intent', 'f1', 'support')); \
+	  [print('%-24s %6.3f %8d' % (k, v['f1-score'], v['support'])) for k, v in sorted(r.items()) if 'support' in v and k not in ('micro avg', 'macro avg', 'weighted avg')]"
 
 # --- benchmarks (not part of make test) -----------------------------------------------------
 bench-backend: $(BACKEND_VENV)/.installed ## backend figures on PostgreSQL with 1M slots, next to pgbench
@@ -71,4 +108,4 @@ lock: ## regenerate the lock files from requirements/*.in (needs the package ind
 	    --python-platform x86_64-manylinux_2_28 requirements/bot.in -o requirements/bot.lock
 
 clean: ## remove environments and data (var/, models/)
-	rm -rf $(BOT_VENV) $(BACKEND_VENV) .venv-tools var models
+	rm -rf $(BOT_VENV) $(BACKEND_VENV) .venv-tools var models results .rasa
