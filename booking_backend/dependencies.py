@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from booking_backend.clock import Clock
 from booking_backend.settings import Settings
@@ -20,9 +21,20 @@ async def get_app_settings(request: Request) -> Settings:
     return settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with request.app.state.session_factory() as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A session for the request; it connects on first use, in the endpoint's thread.
+
+    Opening a session does no I/O, and nor does closing one whose transaction has ended, so both stay
+    on the event loop; only a rollback of a transaction left open (a read, a failure) goes to a thread.
+    """
+    session: Session = request.app.state.session_factory()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 async def get_clock(request: Request) -> Clock:

@@ -19,12 +19,11 @@ from booking_backend.idempotency.service import fingerprint, run_once
 class StateChange:
     """The request's session, clock and key; `run` commits the change and keeps its response."""
 
-    def __init__(self, request: Request, session: SessionDep, clock: ClockDep,
-                 idempotency_key: IdempotencyKey = None) -> None:
-        self.path = request.url.path
-        self.session: Session = session
-        self.clock: Clock = clock
-        self.key = idempotency_key
+    def __init__(self, *, path: str, session: Session, clock: Clock, key: str | None) -> None:
+        self.path = path
+        self.session = session
+        self.clock = clock
+        self.key = key
 
     def run(self, body: BaseModel | None, operation: Callable[[Session, datetime], BaseModel], *,
             status_code: int = 200) -> JSONResponse:
@@ -39,4 +38,10 @@ class StateChange:
         )
 
 
-StateChangeDep = Annotated[StateChange, Depends()]
+async def get_state_change(request: Request, session: SessionDep, clock: ClockDep,
+                           idempotency_key: IdempotencyKey = None) -> StateChange:
+    # `async def`: FastAPI would run a class or a plain function in the thread pool, a hop for no I/O.
+    return StateChange(path=request.url.path, session=session, clock=clock, key=idempotency_key)
+
+
+StateChangeDep = Annotated[StateChange, Depends(get_state_change)]
