@@ -6,7 +6,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Enum, MetaData, create_engine, event
+from sqlalchemy import Engine, Enum, MetaData, Table, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
@@ -22,6 +22,13 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table behind a model: statements on it skip the ORM's per-statement work, for hot paths."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 def string_enum(enum_type: type[StrEnum], length: int = 40) -> Enum:

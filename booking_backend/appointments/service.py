@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -12,8 +12,10 @@ from booking_backend.appointments.models import Appointment, AppointmentStatus
 from booking_backend.appointments.presenters import booking_public
 from booking_backend.appointments.schemas import BookingCreate, BookingPublic, HoldPublic, RescheduleRequest
 from booking_backend.audit import service as audit
+from booking_backend.database import table_of
 from booking_backend.errors import (
     BookingNotActive,
+    DomainError,
     HoldExpired,
     HoldNotActive,
     InvalidRequest,
@@ -23,11 +25,20 @@ from booking_backend.errors import (
     TooLateToChange,
 )
 from booking_backend.patients.models import Patient
-from booking_backend.patients.service import ensure_patient, find_patient, require_patient
+from booking_backend.patients.service import (
+    LockedPatient,
+    find_patient,
+    lock_existing_patient,
+    lock_patient,
+    require_patient,
+)
 from booking_backend.scheduling.models import Slot
+from booking_backend.scheduling.presenters import SLOTS, public_slot_rows, slot_public_from_row
 
-HELD, BOOKED = AppointmentStatus.HELD, AppointmentStatus.BOOKED
+HELD, BOOKED, EXPIRED = AppointmentStatus.HELD, AppointmentStatus.BOOKED, AppointmentStatus.EXPIRED
 COUNTS_TOWARDS_QUOTA = (AppointmentStatus.BOOKED, AppointmentStatus.FULFILLED, AppointmentStatus.NOSHOW)
+# Holds and bookings run as Core statements on the table: one round trip each, no ORM objects.
+APPOINTMENTS = table_of(Appointment)
 
 
 def _bookable_slot(session: Session, slot_id: int, now: datetime) -> Slot:
@@ -41,44 +52,65 @@ def _bookable_slot(session: Session, slot_id: int, now: datetime) -> Slot:
     return slot
 
 
-def _clear_lapsed_holds(session: Session, slot_id: int, now: datetime) -> None:
-    """An expired hold never blocks anyone: mark it expired before claiming the slot."""
-    session.execute(
-        update(Appointment)
-        .where(Appointment.slot_id == slot_id, Appointment.status == HELD, Appointment.expires_at <= now)
-        .values(status=AppointmentStatus.EXPIRED)
-    )
+# Before a claim, in one statement: the patient's other holds lapse (one slot at a time), and so does a
+# hold on the slot whose time is up (an expired hold never blocks anyone).
+_MAKE_WAY = (
+    update(APPOINTMENTS)
+    .where(APPOINTMENTS.c.status == HELD,
+           or_(APPOINTMENTS.c.patient_id == bindparam("patient"),
+               and_(APPOINTMENTS.c.slot_id == bindparam("slot"), APPOINTMENTS.c.expires_at <= bindparam("now"))))
+    .values(status=EXPIRED)
+)
+# A new appointment on a bookable slot; the partial unique index refuses a second live one. The slot's
+# checks ride along with the insert: the reason for a refusal is only looked up after one.
+_CLAIM_COLUMNS = ("slot_id", "patient_id", "status", "created_at", "expires_at", "booked_at", "dependant_label")
+_CLAIM = (
+    APPOINTMENTS.insert()
+    .from_select(_CLAIM_COLUMNS,
+                 select(*(bindparam(f"new_{name}", type_=APPOINTMENTS.c[name].type) for name in _CLAIM_COLUMNS))
+                 .where(SLOTS.c.id == bindparam("new_slot_id"), SLOTS.c.active.is_(True),
+                        SLOTS.c.bookable_online.is_(True), SLOTS.c.start > bindparam("new_created_at")))
+    .returning(APPOINTMENTS.c.id)
+)
+# Books a live hold of the patient's; only a refusal reads the hold again, to say why.
+_CONFIRM = (
+    update(APPOINTMENTS)
+    .where(APPOINTMENTS.c.id == bindparam("hold"), APPOINTMENTS.c.patient_id == bindparam("patient"),
+           APPOINTMENTS.c.status == HELD, APPOINTMENTS.c.expires_at > bindparam("now"))
+    .values(status=BOOKED, booked_at=bindparam("now"), expires_at=None, dependant_label=bindparam("label"))
+    .returning(APPOINTMENTS.c.slot_id)
+)
+_PUBLIC_SLOT = public_slot_rows().where(SLOTS.c.id == bindparam("slot"))
 
 
-def _release_patients_holds(session: Session, patient: Patient) -> None:
-    """A patient holds one slot at a time: choosing another lets the previous one go."""
-    session.execute(
-        update(Appointment)
-        .where(Appointment.patient_id == patient.id, Appointment.status == HELD)
-        .values(status=AppointmentStatus.EXPIRED)
-    )
+def _make_way(session: Session, *, patient_id: int, slot_id: int, now: datetime) -> None:
+    session.execute(_MAKE_WAY, {"patient": patient_id, "slot": slot_id, "now": now})
 
 
-def _claim(session: Session, appointment: Appointment) -> None:
-    session.add(appointment)
+def _claim(session: Session, *, slot_id: int, patient_id: int, now: datetime, status: AppointmentStatus,
+           expires_at: datetime | None = None, dependant_label: str | None = None) -> int:
+    """The new appointment's id, or the reason the slot cannot be claimed."""
+    values = {"new_slot_id": slot_id, "new_patient_id": patient_id, "new_status": status, "new_created_at": now,
+              "new_expires_at": expires_at, "new_booked_at": now if status == BOOKED else None,
+              "new_dependant_label": dependant_label}
     try:
-        session.flush()
+        claimed = session.execute(_CLAIM, values).scalar_one_or_none()
     except IntegrityError as error:
         raise SlotUnavailable("Sorry, someone else has just taken this slot; please choose another") from error
+    if claimed is None:
+        _bookable_slot(session, slot_id, now)  # raises why
+        raise SlotUnavailable("This slot cannot be booked online; please choose another")
+    return int(claimed)
 
 
 def create_hold(session: Session, *, slot_id: int, patient_ref: str, now: datetime, ttl_seconds: int) -> HoldPublic:
-    slot = _bookable_slot(session, slot_id, now)
-    patient = ensure_patient(session, patient_ref, now=now)
-    _release_patients_holds(session, patient)
-    _clear_lapsed_holds(session, slot.id, now)
+    patient = lock_patient(session, patient_ref, now=now)
+    _make_way(session, patient_id=patient.id, slot_id=slot_id, now=now)
     expires_at = now + timedelta(seconds=ttl_seconds)
-    hold = Appointment(slot_id=slot.id, patient_id=patient.id, status=HELD, created_at=now, expires_at=expires_at)
-    _claim(session, hold)
+    hold_id = _claim(session, slot_id=slot_id, patient_id=patient.id, now=now, status=HELD, expires_at=expires_at)
     audit.record(session, at=now, actor=f"patient:{patient.id}", action="hold_created", entity_type="appointment",
-                 entity_id=hold.id, details={"slot_id": slot.id})
-    assert hold.expires_at is not None
-    return HoldPublic(id=hold.id, slot_id=slot.id, expires_at=hold.expires_at)
+                 entity_id=hold_id, details={"slot_id": slot_id})
+    return HoldPublic(id=hold_id, slot_id=slot_id, expires_at=expires_at)
 
 
 def _patients_appointment(session: Session, appointment_id: int, patient: Patient, what: str) -> Appointment:
@@ -100,14 +132,16 @@ def release_hold(session: Session, *, hold_id: int, patient_ref: str, now: datet
     return HoldPublic(id=hold.id, slot_id=hold.slot_id, expires_at=hold.expires_at)
 
 
-def _check_quota(session: Session, patient: Patient) -> None:
+def _check_quota(session: Session, patient: Patient | LockedPatient, *, besides: int | None = None) -> None:
+    """Refuses when the episode's appointments are used up, not counting appointment `besides`."""
     if patient.episode_quota is None:
         return
-    stmt = select(func.count()).where(
-        Appointment.patient_id == patient.id, Appointment.status.in_(COUNTS_TOWARDS_QUOTA)
-    )
+    column = APPOINTMENTS.c
+    stmt = select(func.count()).where(column.patient_id == patient.id, column.status.in_(COUNTS_TOWARDS_QUOTA))
     if patient.episode_started_at is not None:
-        stmt = stmt.where(Appointment.booked_at >= patient.episode_started_at)
+        stmt = stmt.where(column.booked_at >= patient.episode_started_at)
+    if besides is not None:
+        stmt = stmt.where(column.id != besides)
     used = session.scalar(stmt) or 0
     if used >= patient.episode_quota:
         raise QuotaExceeded(
@@ -116,27 +150,31 @@ def _check_quota(session: Session, patient: Patient) -> None:
         )
 
 
-def confirm_booking(session: Session, *, data: BookingCreate, now: datetime) -> BookingPublic:
-    patient = require_patient(session, data.patient_ref, lock=True, what="hold")
-    hold = _patients_appointment(session, data.hold_id, patient, "hold")
+def _unconfirmable(session: Session, *, hold_id: int, patient_id: int) -> DomainError:
+    """Why a hold could not be confirmed, from what it is now."""
+    column = APPOINTMENTS.c
+    hold = session.execute(select(column.patient_id, column.status).where(column.id == hold_id)).one_or_none()
+    if hold is None or hold.patient_id != patient_id:
+        return NotFound(f"No hold with id {hold_id} for this patient")
     if hold.status == BOOKED:
-        raise HoldNotActive("This hold has already been confirmed as a booking")
-    if hold.status != HELD or (hold.expires_at is not None and hold.expires_at <= now):
-        raise HoldExpired("This hold has expired or was released; please choose a slot again")
-    _check_quota(session, patient)
-    changed = session.execute(
-        update(Appointment)
-        .where(Appointment.id == hold.id, Appointment.status == HELD, Appointment.expires_at > now)
-        .values(status=BOOKED, booked_at=now, expires_at=None, dependant_label=data.dependant_label)
-        .execution_options(synchronize_session="fetch")
-    )
-    if changed.rowcount != 1:  # type: ignore[attr-defined]
-        raise HoldExpired("This hold has expired or was released; please choose a slot again")
-    details = {"slot_id": hold.slot_id, "for_dependant": data.dependant_label is not None}
+        return HoldNotActive("This hold has already been confirmed as a booking")
+    return HoldExpired("This hold has expired or was released; please choose a slot again")
+
+
+def confirm_booking(session: Session, *, data: BookingCreate, now: datetime) -> BookingPublic:
+    """Book a live hold of this patient: the update checks it, and only a refusal reads it again."""
+    patient = lock_existing_patient(session, data.patient_ref, what="hold")
+    slot_id = session.execute(_CONFIRM, {"hold": data.hold_id, "patient": patient.id, "now": now,
+                                         "label": data.dependant_label}).scalar_one_or_none()
+    if slot_id is None:
+        raise _unconfirmable(session, hold_id=data.hold_id, patient_id=patient.id)
+    _check_quota(session, patient, besides=data.hold_id)
+    details = {"slot_id": slot_id, "for_dependant": data.dependant_label is not None}
     audit.record(session, at=now, actor=f"patient:{patient.id}", action="booking_confirmed", entity_type="appointment",
-                 entity_id=hold.id, details=details)
-    # The "fetch" synchronisation above has already put the new values on `hold`: no reload needed.
-    return booking_public(hold)
+                 entity_id=data.hold_id, details=details)
+    slot = session.execute(_PUBLIC_SLOT, {"slot": slot_id}).one()
+    return BookingPublic(id=data.hold_id, status=BOOKED, slot=slot_public_from_row(slot),
+                         dependant_label=data.dependant_label)
 
 
 def _changeable_booking(session: Session, *, booking_id: int, patient: Patient, now: datetime,
@@ -176,11 +214,9 @@ def reschedule_booking(session: Session, *, booking_id: int, data: RescheduleReq
     slot = _bookable_slot(session, data.slot_id, now)
     if slot.service_id != old.slot.service_id:
         raise InvalidRequest("A booking can only be moved to a slot of the same service")
-    _release_patients_holds(session, patient)
-    _clear_lapsed_holds(session, slot.id, now)
-    new = Appointment(slot_id=slot.id, patient_id=patient.id, status=BOOKED, created_at=now, booked_at=now,
-                      dependant_label=old.dependant_label)
-    _claim(session, new)
+    _make_way(session, patient_id=patient.id, slot_id=slot.id, now=now)
+    new = session.get_one(Appointment, _claim(session, slot_id=slot.id, patient_id=patient.id, now=now,
+                                              status=BOOKED, dependant_label=old.dependant_label))
     old.status = AppointmentStatus.CANCELLED
     old.cancelled_at = now
     old.replaced_by_id = new.id

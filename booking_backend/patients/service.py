@@ -3,14 +3,44 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from booking_backend.database import table_of
 from booking_backend.errors import NotFound
 from booking_backend.patients.models import Patient
+from booking_backend.timezone import UtcDateTime
+
+PATIENTS = table_of(Patient)
+# What a booking needs to know about its patient, read as one row (no ORM object).
+_LOCK_EXISTING = (
+    select(PATIENTS.c.id, PATIENTS.c.episode_quota, PATIENTS.c.episode_started_at)
+    .where(PATIENTS.c.ref == bindparam("ref"))
+    .with_for_update()
+)
+# The same SQL on PostgreSQL and SQLite, as text: SQLAlchemy compiles its dialects' ON CONFLICT
+# constructs again on every execution, a text statement once. The no-op update on conflict is what
+# locks an existing row on PostgreSQL (SQLite's write transaction already excludes every other
+# writer) and lets RETURNING give the row whether it was created or found.
+_LOCK_OR_CREATE = (
+    text("INSERT INTO patients (ref, created_at) VALUES (:ref, :created_at) "
+         "ON CONFLICT (ref) DO UPDATE SET ref = excluded.ref "
+         "RETURNING id, episode_quota, episode_started_at")
+    .bindparams(bindparam("created_at", type_=UtcDateTime))
+    .columns(id=Integer, episode_quota=Integer, episode_started_at=UtcDateTime)
+)
+
+
+class LockedPatient(NamedTuple):
+    """A patient's id and episode quota, read under a row lock that lasts until the transaction ends."""
+
+    id: int
+    episode_quota: int | None
+    episode_started_at: datetime | None
 
 
 def find_patient(session: Session, ref: str, *, lock: bool = False) -> Patient | None:
@@ -26,6 +56,20 @@ def require_patient(session: Session, ref: str, *, lock: bool = False, what: str
     if patient is None:
         raise NotFound(f"No such {what} for this patient")
     return patient
+
+
+def lock_patient(session: Session, ref: str, *, now: datetime) -> LockedPatient:
+    """The patient with this pseudonym, created on first contact, locked; one statement either way."""
+    row = session.execute(_LOCK_OR_CREATE, {"ref": ref, "created_at": now}).one()
+    return LockedPatient(*row)
+
+
+def lock_existing_patient(session: Session, ref: str, *, what: str) -> LockedPatient:
+    """The patient with this pseudonym, locked; NotFound (of `what`) when there is none."""
+    row = session.execute(_LOCK_EXISTING, {"ref": ref}).one_or_none()
+    if row is None:
+        raise NotFound(f"No such {what} for this patient")
+    return LockedPatient(*row)
 
 
 def ensure_patient(session: Session, ref: str, *, now: datetime) -> Patient:
