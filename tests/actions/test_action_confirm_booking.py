@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import anyio
 import httpx
 import pytest
 from rasa_sdk.events import SlotSet
@@ -16,6 +17,7 @@ from tests.actions.booking_trackers import (
     DOMAIN,
     hold_for,
     new_sender,
+    point_client_at,
     responses,
     soonest,
     tracker,
@@ -121,3 +123,22 @@ async def test_confirm_booking_with_nothing_held_says_so(shared_client_on_backen
 
     assert responses(dispatcher) == ["utter_nothing_to_confirm"]
     assert events == ended("hold_expired")
+
+
+async def test_confirm_booking_after_the_hold_lapsed_offers_times_again(strict_backend_url: str,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    await point_client_at(strict_backend_url, monkeypatch)  # holds lapse after 5 s there
+    sender = new_sender()
+    [slot] = await soonest("practice_nurse", count=1, days_ahead=2)
+    held = await hold_for(sender, slot)
+    await anyio.sleep(6)
+    dispatcher = CollectingDispatcher()
+
+    events = await ActionConfirmBooking().run(dispatcher, tracker(sender, slots={
+        "hold_id": held, "held_slot": stored(slot)}, intent="affirm"), DOMAIN)
+
+    assert responses(dispatcher) == ["utter_hold_expired", "utter_offer_slots"]
+    assert events[-1] == SlotSet("booking_outcome", "hold_expired")
+    assert SlotSet("booking_step", "choosing_slot") in events
+    other = await get_client().hold(slot.id, f"p_{turn('other')}", idempotency_key=turn("hold"))
+    assert other.slot_id == slot.id  # the lapsed time is free for anyone again
