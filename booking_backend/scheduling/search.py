@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from booking_backend.appointments.models import LIVE_STATUSES, Appointment, AppointmentStatus
-from booking_backend.directory.models import Location, Organisation, Practitioner, Service, ServiceCode
+from booking_backend.database import table_of
+from booking_backend.directory.models import ServiceCode
 from booking_backend.directory.places import rank_locations, resolve_point
-from booking_backend.scheduling.models import ClinicSession, DeliveryChannel, Slot
-from booking_backend.scheduling.schemas import LocationSummary, PractitionerSummary, SlotPublic
+from booking_backend.scheduling.models import ClinicSession, DeliveryChannel
+from booking_backend.scheduling.presenters import SERVICES, SLOTS, public_slot_rows, slot_public_from_row
+from booking_backend.scheduling.schemas import SlotPublic
 
 # Minutes of the UK day, [from, to).
 PARTS_OF_DAY = {"morning": (0, 12 * 60), "afternoon": (12 * 60, 17 * 60), "evening": (17 * 60, 24 * 60)}
 DEFAULT_RADIUS_KM = 25.0
+APPOINTMENTS, SESSIONS = table_of(Appointment), table_of(ClinicSession)
+_SERVICE_ID = select(SERVICES.c.id).where(SERVICES.c.code == bindparam("code"))
 
 
 @dataclass
@@ -34,76 +39,69 @@ class SlotQuery:
     limit: int = 20
 
 
-def occupied(now: datetime):  # type: ignore[no-untyped-def]
+def occupied(now: Any):  # type: ignore[no-untyped-def]
     """True for a slot with a booking or an unexpired hold."""
     return exists().where(
-        Appointment.slot_id == Slot.id,
-        Appointment.status.in_(LIVE_STATUSES),
-        or_(Appointment.status == AppointmentStatus.BOOKED, Appointment.expires_at > now),
+        APPOINTMENTS.c.slot_id == SLOTS.c.id,
+        APPOINTMENTS.c.status.in_(LIVE_STATUSES),
+        or_(APPOINTMENTS.c.status == AppointmentStatus.BOOKED, APPOINTMENTS.c.expires_at > now),
     )
+
+
+@lru_cache(maxsize=256)
+def _statement(*, end: bool, service: bool, weekdays: bool, parts_of_day: tuple[str, ...], channel: bool,
+               practitioner: bool, location: bool) -> Select[Any]:
+    """The search for one combination of filters, values left as parameters.
+
+    Built once per combination: SQLAlchemy then reuses its cache key and compiled SQL instead of
+    building, hashing and looking up a new statement for every search.
+    """
+    stmt = public_slot_rows().where(
+        SLOTS.c.active.is_(True),
+        SLOTS.c.bookable_online.is_(True),
+        SLOTS.c.start >= bindparam("earliest"),
+        ~occupied(bindparam("now", type_=SLOTS.c.start.type)),
+    )
+    if end:
+        stmt = stmt.where(SLOTS.c.start < bindparam("end"))
+    if service:
+        stmt = stmt.where(SLOTS.c.service_id == bindparam("service_id"))
+    if weekdays:
+        stmt = stmt.where(SLOTS.c.local_weekday.in_(bindparam("weekdays", expanding=True)))
+    if parts_of_day:
+        # Constants, not parameters: the planner's statistics over (service, weekday, minute) need them.
+        ranges = [PARTS_OF_DAY[p] for p in parts_of_day]
+        stmt = stmt.where(or_(*(and_(SLOTS.c.local_minute >= literal_column(str(lo)),
+                                     SLOTS.c.local_minute < literal_column(str(hi)))
+                                for lo, hi in ranges)))
+    if channel:
+        stmt = stmt.where(SLOTS.c.channel == bindparam("channel"))
+    if practitioner:
+        stmt = stmt.where(SLOTS.c.practitioner_id == bindparam("practitioner_id"))
+    if location:
+        stmt = stmt.where(SLOTS.c.location_id == bindparam("location_id"))
+    return stmt.order_by(SLOTS.c.start, SLOTS.c.id).limit(bindparam("limit"))
 
 
 def search_free_slots(session: Session, *, query: SlotQuery, now: datetime) -> list[SlotPublic]:
     """Free, bookable slots, soonest first, or nearest first when `near` is given."""
-    earliest = max(query.start, now) if query.start else now
-    stmt = _slot_rows().where(
-        Slot.active.is_(True),
-        Slot.bookable_online.is_(True),
-        Slot.start >= earliest,
-        ~occupied(now),
-    )
-    service_id: int | None = None
-    if query.end is not None:
-        stmt = stmt.where(Slot.start < query.end)
+    service_id = None
     if query.service is not None:
-        service_id = session.scalars(select(Service.id).where(Service.code == query.service)).one()
-        stmt = stmt.where(Slot.service_id == service_id)
-    if query.weekdays:
-        stmt = stmt.where(Slot.local_weekday.in_(query.weekdays))
-    if query.parts_of_day:
-        ranges = [PARTS_OF_DAY[p] for p in query.parts_of_day]
-        stmt = stmt.where(or_(*(and_(Slot.local_minute >= lo, Slot.local_minute < hi) for lo, hi in ranges)))
-    if query.channel is not None:
-        stmt = stmt.where(Slot.channel == query.channel)
-    if query.practitioner_id is not None:
-        stmt = stmt.where(Slot.practitioner_id == query.practitioner_id)
+        service_id = session.execute(_SERVICE_ID, {"code": query.service}).scalar_one()
+    stmt = _statement(end=query.end is not None, service=service_id is not None, weekdays=bool(query.weekdays),
+                      parts_of_day=tuple(query.parts_of_day), channel=query.channel is not None,
+                      practitioner=query.practitioner_id is not None, location=query.near is not None)
+    params: dict[str, Any] = {
+        "earliest": max(query.start, now) if query.start else now, "now": now, "end": query.end,
+        "service_id": service_id, "weekdays": query.weekdays, "channel": query.channel,
+        "practitioner_id": query.practitioner_id, "limit": query.limit,
+    }
     if query.near is not None:
-        return _nearest_first(session, stmt, query=query, service_id=service_id)
-    rows = session.execute(stmt.order_by(Slot.start, Slot.id).limit(query.limit))
-    return [_slot_public(row) for row in rows]
+        return _nearest_first(session, stmt, params, query=query, service_id=service_id)
+    return [slot_public_from_row(row) for row in session.execute(stmt, params)]
 
 
-def _slot_rows() -> Select[Any]:
-    """Exactly the columns a search result shows, as plain rows: no ORM objects to build per slot."""
-    return (
-        select(
-            Slot.id, Slot.start, Slot.end, Slot.channel, Slot.location_id, Service.code.label("service"),
-            Practitioner.id.label("practitioner_id"), Practitioner.display_name, Practitioner.role,
-            Location.name.label("location_name"), Location.postcode, Organisation.name.label("organisation"),
-        )
-        .join(Service, Service.id == Slot.service_id)
-        .join(Practitioner, Practitioner.id == Slot.practitioner_id)
-        .join(Location, Location.id == Slot.location_id)
-        .join(Organisation, Organisation.id == Location.organisation_id)
-    )
-
-
-def _slot_public(row: Row[Any], distance_km: float | None = None) -> SlotPublic:
-    """The same shape as `presenters.slot_public`, from a `_slot_rows` row."""
-    return SlotPublic(
-        id=row.id,
-        start=row.start,
-        end=row.end,
-        service=row.service,
-        practitioner=PractitionerSummary(id=row.practitioner_id, display_name=row.display_name, role=row.role),
-        location=LocationSummary(id=row.location_id, name=row.location_name, postcode=row.postcode,
-                                 organisation=row.organisation),
-        channel=row.channel,
-        distance_km=distance_km,
-    )
-
-
-def _nearest_first(session: Session, stmt: Select[Any], *, query: SlotQuery,
+def _nearest_first(session: Session, stmt: Select[Any], params: dict[str, Any], *, query: SlotQuery,
                    service_id: int | None) -> list[SlotPublic]:
     """The nearest location's slots soonest first, then the next location's, and so on.
 
@@ -114,21 +112,20 @@ def _nearest_first(session: Session, stmt: Select[Any], *, query: SlotQuery,
     point = resolve_point(session, query.near)
     ranked = rank_locations(session, point, radius_km=query.radius_km or DEFAULT_RADIUS_KM)
     # Slots carry their session's location, service, practitioner and channel.
-    offering = select(ClinicSession.location_id).distinct()
+    offering = select(SESSIONS.c.location_id).distinct()
     if service_id is not None:
-        offering = offering.where(ClinicSession.service_id == service_id)
+        offering = offering.where(SESSIONS.c.service_id == service_id)
     if query.practitioner_id is not None:
-        offering = offering.where(ClinicSession.practitioner_id == query.practitioner_id)
+        offering = offering.where(SESSIONS.c.practitioner_id == query.practitioner_id)
     if query.channel is not None:
-        offering = offering.where(ClinicSession.channel == query.channel)
+        offering = offering.where(SESSIONS.c.channel == query.channel)
     runs_sessions = set(session.scalars(offering))
     found: list[SlotPublic] = []
     for place in ranked:
         if place.location_id not in runs_sessions:
             continue
-        here = stmt.where(Slot.location_id == place.location_id).order_by(Slot.start, Slot.id)
-        rows = session.execute(here.limit(query.limit - len(found)))
-        found += [_slot_public(row, place.distance_km) for row in rows]
+        here = {**params, "location_id": place.location_id, "limit": query.limit - len(found)}
+        found += [slot_public_from_row(row, place.distance_km) for row in session.execute(stmt, here)]
         if len(found) >= query.limit:
             break
     return found
