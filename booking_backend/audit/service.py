@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session
 
 from booking_backend.audit.models import AuditEvent
 
+# One prebuilt Core statement on the table (not the ORM entity): compiled once, cached, no ORM state.
+_APPEND = insert(AuditEvent.__table__)  # type: ignore[arg-type]
+
 
 def record(
     session: Session,
@@ -22,12 +25,13 @@ def record(
     details: dict[str, Any] | None = None,
 ) -> None:
     session.execute(
-        insert(AuditEvent).values(
-            occurred_at=at,
-            actor=actor,
-            action=action,
-            entity_type=entity_type,
-            entity_id=entity_id,
-            details=details or {},
-        )
+        _APPEND,
+        {
+            "occurred_at": at,
+            "actor": actor,
+            "action": action,
+            "entity_type": entity_type,
+            "entity_id": entity_id,
+            "details": details or {},
+        },
     )

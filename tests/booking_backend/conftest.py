@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,12 @@ from booking_backend.main import create_app
 from booking_backend.migrations import upgrade
 from booking_backend.settings import Settings
 from booking_backend.timezone import LONDON
+
+# CI runs the property and fuzz tests on a fixed sequence of examples, so that a run's verdict is
+# repeatable; elsewhere every run explores new examples.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI", "").lower() in ("1", "true"):
+    hypothesis_settings.load_profile("ci")
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 ADMIN_KEY = "test-admin-key-0123456789abcdef"
