@@ -144,7 +144,7 @@ async def test_search_slots_validation_error_raises_invalid_request_naming_the_f
     with pytest.raises(InvalidRequest) as refused:
         await client.search_slots("gp_routine", limit=1000)
 
-    assert refused.value.message == "limit: Input should be less than or equal to 100"
+    assert refused.value.message == "query.limit: Input should be less than or equal to 100"
 
 
 # ---------------------------------------------------------------------------------------- holds and bookings
