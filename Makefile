@@ -25,7 +25,7 @@ export REDIS_HOST ?= 127.0.0.1
 export REDIS_PORT ?= 6379
 export REDIS_DB ?= 1
 
-.PHONY: help run test backend lint bench-backend deps lock clean test-backend test-bot eval-triage train shell eval-nlu
+.PHONY: help run test backend lint bench-backend deps lock clean test-backend test-bot eval-triage train shell eval-nlu bench-bot
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -99,6 +99,9 @@ eval-nlu: $(BOT_VENV)/.installed ## NLU cross-validation (3 folds): intent F1 pe
 # --- benchmarks (not part of make test) -----------------------------------------------------
 bench-backend: $(BACKEND_VENV)/.installed ## backend figures on PostgreSQL with 1M slots, next to pgbench
 	$(BACKEND_PY) benchmarks/backend_bench.py
+
+bench-bot: $(BACKEND_VENV)/.installed $(BOT_VENV)/.installed ## assistant message latency and msgs/s, next to the rasa init starter bot
+	$(BACKEND_PY) benchmarks/bot_bench.py
 
 # --- maintenance ------------------------------------------------------------------------------
 lock: ## regenerate the lock files from requirements/*.in (needs the package index)
