@@ -1,4 +1,4 @@
-"""Rasa NLU component that tags time phrases as `time` entities, using Duckling in-process.
+"""Rasa NLU component that tags time phrases as `time` entities, using Duckling in a worker process.
 
 Use it in config.yml as `- name: bot.nlu.time_parser.TimeParser`. Every entity it adds has
 `entity: "time"`, the matched `start`/`end`/`text`, and an `additional_info["kind"]`:
@@ -21,13 +21,10 @@ by ";" otherwise ("Monday not Tuesdays morning" is not "Monday morning"). Times:
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,6 +35,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.duckling_worker import duckling_times
 
 logger = logging.getLogger(__name__)
 
@@ -212,37 +211,6 @@ def duckling_entity(match: dict[str, Any], text: str) -> Entity:
                                 "values": candidates, "latent": bool(match.get("latent"))}}
 
 
-class DucklingTimes:
-    """Duckling's `time` dimension in-process; runtime and time-zone data load on first use."""
-
-    def __init__(self, timezone: str, locale: str, zoneinfo_dir: str) -> None:
-        self.timezone, self.locale_name, self.zoneinfo_dir = timezone, locale, zoneinfo_dir
-        self._lock = threading.Lock()
-        self._state: tuple[Any, Any, Any, Any] | None = None
-
-    def _load(self) -> tuple[Any, Any, Any, Any]:
-        with self._lock:
-            if self._state is None:
-                if not Path(self.zoneinfo_dir, self.timezone).is_file():
-                    raise FileNotFoundError(f"no time-zone data for {self.timezone} under "
-                                            f"{self.zoneinfo_dir}: install tzdata")
-                duckling = importlib.import_module("duckling")  # starts the Haskell runtime
-                language = duckling.default_locale_lang(duckling.parse_lang(self.locale_name[:2]))
-                self._state = (duckling, duckling.load_time_zones(self.zoneinfo_dir),
-                               duckling.parse_locale(self.locale_name, language),
-                               duckling.parse_dimensions(["time"]))
-                logger.debug("Duckling loaded for %s %s", self.locale_name, self.timezone)
-            return self._state
-
-    def parse(self, text: str, reference_time: datetime) -> list[dict[str, Any]]:
-        """Duckling's raw `time` matches for `text`, relative to `reference_time`."""
-        duckling, zones, locale, dimensions = self._load()
-        ref = duckling.parse_ref_time(zones, self.timezone, int(reference_time.timestamp()))
-        matches: list[dict[str, Any]] = duckling.parse(text, duckling.Context(ref, locale),
-                                                       dimensions, False)
-        return [m for m in matches if m.get("dim") == "time"]
-
-
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class TimeParser(GraphComponent, EntityExtractorMixin):  # type: ignore[misc]  # rasa is untyped
     """Adds `time` entities (all Duckling candidates plus rule constraints) to each message."""
@@ -256,14 +224,14 @@ class TimeParser(GraphComponent, EntityExtractorMixin):  # type: ignore[misc]  #
     def __init__(self, config: dict[str, Any]) -> None:
         self.component_config = {**self.get_default_config(), **config}
         self.zone = ZoneInfo(self.component_config["timezone"])
-        self.duckling = DucklingTimes(self.component_config["timezone"],
-                                      self.component_config["locale"],
-                                      self.component_config["zoneinfo_dir"])
+        self.duckling = duckling_times(self.component_config["timezone"],
+                                       self.component_config["locale"],
+                                       self.component_config["zoneinfo_dir"])
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> TimeParser:
-        """Creates the component; Duckling itself loads on the first message."""
+        """Creates the component; Duckling's worker process starts on the first message."""
         return cls(config)
 
     def reference_time(self, message: Message) -> datetime:

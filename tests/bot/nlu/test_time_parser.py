@@ -1,7 +1,10 @@
-"""The TimeParser component on real Rasa messages with the real in-process Duckling."""
+"""The TimeParser component on real Rasa messages with the real Duckling (in its worker process)."""
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -213,3 +216,28 @@ def test_time_parser_offsets_count_characters_not_bytes(parser: TimeParser) -> N
     text = "café 😀 — tomorrow at 10"
     (found,) = entities(parser, text)
     assert text[found["start"] : found["end"]] == found["text"] == "tomorrow at 10"
+
+
+def test_time_parser_keeps_duckling_out_of_the_rasa_process(parser: TimeParser) -> None:
+    assert any(e["additional_info"]["source"] == "duckling"
+               for e in entities(parser, "see you tomorrow at 3pm"))
+    assert parser.duckling.pid not in (None, os.getpid())
+    assert "duckling" not in sys.modules
+
+
+def test_time_parser_replaces_a_killed_duckling_worker(parser: TimeParser) -> None:
+    entities(parser, "tomorrow")
+    old_pid = parser.duckling.pid
+    assert old_pid is not None
+    os.kill(old_pid, signal.SIGKILL)
+    found = entities(parser, "tomorrow")
+    assert summary(found) == [("tomorrow", "instant", "2024-11-21T00:00:00.000+00:00")]
+    assert parser.duckling.pid not in (None, old_pid)
+
+
+def test_time_parser_without_duckling_still_processes_the_message(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    broken = TimeParser({"zoneinfo_dir": str(tmp_path)})  # no time-zone data: worker cannot start
+    found = entities(broken, "my cough since tomorrow morning")
+    assert summary(found) == [("morning", "part_of_day", "morning")]
+    assert "cough" not in caplog.text and "Duckling" in caplog.text
