@@ -26,219 +26,51 @@ import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import httpx
-from pydantic import BaseModel, Extra, ValidationError, parse_obj_as, validator
+from pydantic import ValidationError, parse_obj_as
+
+from actions.backend_errors import (
+    BackendError,
+    BackendUnavailable,
+    BookingNotActive,
+    Conflict,
+    HoldExpired,
+    HoldNotActive,
+    IdempotencyKeyReused,
+    InvalidRequest,
+    NotFound,
+    QuotaExceeded,
+    SlotUnavailable,
+    TooLateToChange,
+    error_from_response,
+)
+from actions.backend_results import (
+    UK,
+    Booking,
+    Hold,
+    Location,
+    Practitioner,
+    PractitionerSummary,
+    Service,
+    Slot,
+    WaitlistEntry,
+    WaitlistPreferences,
+)
+
+# Actions import results and errors from here, the one module that talks to the backend.
+__all__ = [
+    "UK", "BackendClient", "BackendError", "BackendUnavailable", "Booking", "BookingNotActive", "Conflict",
+    "Hold", "HoldExpired", "HoldNotActive", "IdempotencyKeyReused", "InvalidRequest", "Location", "NotFound",
+    "Practitioner", "PractitionerSummary", "QuotaExceeded", "Service", "Slot", "SlotUnavailable",
+    "TooLateToChange", "WaitlistEntry", "WaitlistPreferences", "close_client", "get_client", "turn_key",
+]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_TIMEOUT = httpx.Timeout(5.0, connect=2.0)
-UK = ZoneInfo("Europe/London")
 _KEY_VERSION = "v1"
-
-
-# ---------------------------------------------------------------------------------------------------- results
-
-
-class _Result(BaseModel):
-    """An immutable answer from the backend; times are aware and in UK time."""
-
-    class Config:
-        allow_mutation = False
-        extra = Extra.ignore
-
-    @validator("*", allow_reuse=True)
-    def _uk_time(cls, value: Any) -> Any:  # noqa: N805 (pydantic validators take the class)
-        if isinstance(value, datetime):
-            if value.tzinfo is None:
-                raise ValueError("the backend sends times with their offset")
-            return value.astimezone(UK)
-        return value
-
-
-class Service(_Result):
-    code: str
-    name: str
-    description: str
-
-
-class PractitionerSummary(_Result):
-    id: int
-    display_name: str
-    role: str
-
-
-class Location(_Result):
-    id: int
-    name: str
-    postcode: str
-    organisation: str
-
-
-class Slot(_Result):
-    id: int
-    start: datetime
-    end: datetime
-    service: str
-    practitioner: PractitionerSummary
-    location: Location
-    channel: str
-    distance_km: float | None = None
-
-
-class Hold(_Result):
-    id: int
-    slot_id: int
-    expires_at: datetime
-
-
-class Booking(_Result):
-    id: int
-    status: str
-    slot: Slot
-    dependant_label: str | None = None
-    replaces_id: int | None = None
-
-
-class Practitioner(_Result):
-    id: int
-    role: str
-    display_name: str
-    bio: str
-    photo_url: str
-    languages: list[str]
-    organisation_id: int
-    organisation_name: str
-    distance_km: float | None = None
-
-
-class WaitlistPreferences(_Result):
-    """What a waitlisted patient would accept; empty lists mean any day or any time of day."""
-
-    weekdays: list[str] = []
-    part_of_day: list[str] = []
-    channel: str | None = None
-    practitioner_id: int | None = None
-    near: str | None = None
-
-
-class WaitlistEntry(_Result):
-    id: int
-    service: str
-    preferences: WaitlistPreferences
-    status: str
-    created_at: datetime
-
-
-# ----------------------------------------------------------------------------------------------------- errors
-
-
-class BackendError(Exception):
-    """The booking backend refused a request or could not be reached."""
-
-    def __init__(self, message: str, *, status_code: int | None = None, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status_code = status_code
-        self.code = code
-
-
-class BackendUnavailable(BackendError):
-    """No usable answer: connection refused, timeout, 5xx or a malformed response (after the safe retries)."""
-
-
-class NotFound(BackendError):
-    """404: no such slot, hold, booking or practitioner (for this patient)."""
-
-
-class InvalidRequest(BackendError):
-    """422: the backend rejected the request; `message` is its explanation."""
-
-
-class IdempotencyKeyReused(InvalidRequest):
-    """422: this Idempotency-Key was already used for a different request."""
-
-
-class HoldExpired(BackendError):
-    """410: the hold lapsed or was released before it was confirmed."""
-
-
-class Conflict(BackendError):
-    """409: the request clashes with the current state of the slot, hold or booking."""
-
-
-class SlotUnavailable(Conflict):
-    """409: someone else holds or booked the slot, or it cannot be booked online."""
-
-
-class QuotaExceeded(Conflict):
-    """409: the patient's appointments for this episode of care are used up."""
-
-
-class TooLateToChange(Conflict):
-    """409: the appointment starts within the minimum notice for online changes."""
-
-
-class HoldNotActive(Conflict):
-    """409: the hold was already confirmed or released."""
-
-
-class BookingNotActive(Conflict):
-    """409: the appointment is no longer booked (cancelled, fulfilled, ...)."""
-
-
-_ERRORS_BY_CODE: dict[str, type[BackendError]] = {
-    "not_found": NotFound,
-    "invalid_request": InvalidRequest,
-    "idempotency_key_reused": IdempotencyKeyReused,
-    "hold_expired": HoldExpired,
-    "slot_unavailable": SlotUnavailable,
-    "quota_exceeded": QuotaExceeded,
-    "inside_minimum_notice": TooLateToChange,
-    "hold_not_active": HoldNotActive,
-    "booking_not_active": BookingNotActive,
-}
-_ERRORS_BY_STATUS: dict[int, type[BackendError]] = {
-    404: NotFound,
-    409: Conflict,
-    410: HoldExpired,
-    422: InvalidRequest,
-}
-
-
-def _validation_message(errors: list[Any]) -> str:
-    """FastAPI's validation errors as 'field: message'; the rejected input is left out (it may be personal)."""
-    parts = []
-    for error in errors:
-        if not isinstance(error, Mapping):
-            continue
-        location = [str(part) for part in error.get("loc", ())][1:]  # drop "query"/"body"/"path"
-        message = str(error.get("msg", "invalid"))
-        parts.append(f"{'.'.join(location)}: {message}" if location else message)
-    return "; ".join(parts) or "the request was invalid"
-
-
-def _error_from_response(response: httpx.Response) -> BackendError:
-    """The typed exception for a 4xx/5xx answer, from its stable `code` first and its status otherwise."""
-    status = response.status_code
-    if status >= 500:
-        return BackendUnavailable(f"the booking backend answered {status}", status_code=status)
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    code = body.get("code") if isinstance(body, dict) and isinstance(body.get("code"), str) else None
-    detail = body.get("detail") if isinstance(body, dict) else None
-    if isinstance(detail, list):
-        message = _validation_message(detail)
-    elif isinstance(detail, str) and detail:
-        message = detail
-    else:
-        message = f"the booking backend answered {status}"
-    kind = _ERRORS_BY_CODE.get(code or "") or _ERRORS_BY_STATUS.get(status, BackendError)
-    return kind(message, status_code=status, code=code)
 
 
 # ----------------------------------------------------------------------------------------------------- client
@@ -448,7 +280,7 @@ class BackendClient:
     ) -> _R:
         response = await self._send(method, path, params=params, json=json, idempotency_key=idempotency_key)
         if response.is_error:
-            error = _error_from_response(response)
+            error = error_from_response(response)
             logger.debug("%s %s refused: %d %s", method, path, response.status_code, error.code)
             raise error
         try:
@@ -490,7 +322,7 @@ class BackendClient:
                              (time.monotonic() - started) * 1000)
                 if response.status_code < 500:
                     return response
-                failure, cause, reason = _error_from_response(response), None, str(response.status_code)
+                failure, cause, reason = error_from_response(response), None, str(response.status_code)
             delay = self._backoff * 2 ** (attempt - 1) * random.uniform(0.5, 1.5)
             if not replay_safe or attempt >= self._attempts or time.monotonic() + delay >= deadline:
                 logger.warning("%s %s failed after %d attempt(s): %s", method, path, attempt, reason)
