@@ -45,6 +45,7 @@ from typing import Any
 
 import aiohttp
 import psycopg
+from process_cpu import group_cpu_seconds  # beside this script on sys.path
 from psycopg import sql
 from psycopg.types.json import Json
 
@@ -329,17 +330,7 @@ class Server:
         """CPU time used so far by the server's processes (Linux /proc), to show the cost per request."""
         if self._process is None:
             return 0.0
-        ticks = 0
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == self._process.pid:  # same process group: the supervisor and its workers
-                ticks += int(fields[11]) + int(fields[12])
-        return ticks / os.sysconf("SC_CLK_TCK")
+        return group_cpu_seconds(self._process.pid)
 
     def stop(self) -> None:
         if self._process is None or self._process.poll() is not None:

@@ -46,6 +46,7 @@ from types import FrameType
 from typing import Any
 
 import aiohttp
+from process_cpu import group_cpu_seconds  # beside this script on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
 BOT_BIN = REPO / ".venv" / "bin"
@@ -161,17 +162,7 @@ class Service:
         """CPU time used so far by the process group (Linux /proc), to tell a busy machine from a slow bot."""
         if self._process is None:
             return 0.0
-        ticks = 0
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == self._process.pid:
-                ticks += int(fields[11]) + int(fields[12])
-        return ticks / os.sysconf("SC_CLK_TCK")
+        return group_cpu_seconds(self._process.pid)
 
     def stop(self) -> None:
         if self._process is None or self._process.poll() is not None:
