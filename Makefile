@@ -24,6 +24,18 @@ export LOCK_STORE_TYPE ?= in_memory
 export REDIS_HOST ?= 127.0.0.1
 export REDIS_PORT ?= 6379
 export REDIS_DB ?= 1
+# Channel settings bot/credentials.yml reads (empty: the channel answers 503 "not configured", and
+# outside development it refuses to start). See README.md, "Settings".
+export ENVIRONMENT ?= development
+export PUBLIC_URL ?=
+export TWILIO_ACCOUNT_SID ?=
+export TWILIO_AUTH_TOKEN ?=
+export TWILIO_SMS_FROM ?=
+export TWILIO_WHATSAPP_FROM ?=
+export TWILIO_API_BASE_URL ?=
+export TELEGRAM_BOT_TOKEN ?=
+export TELEGRAM_SECRET_TOKEN ?=
+export TELEGRAM_API_BASE_URL ?=
 
 .PHONY: help run test backend lint bench-backend deps lock clean test-backend test-bot eval-triage train shell eval-nlu bench-bot
 
@@ -73,7 +85,7 @@ test-backend: $(BACKEND_VENV)/.installed
 	$(BACKEND_PY) -m pytest tests/booking_backend
 
 test-bot: $(BOT_VENV)/.installed $(BACKEND_VENV)/.installed $(MODEL)
-	$(BOT_PY) -m pytest tests/bot tests/actions
+	$(BOT_PY) -m pytest tests/bot tests/actions tests/channels
 	$(RASA) data validate --domain bot/domain --data nlu_data stories --config config.yml
 	$(RASA) test core --model $(MODEL) --stories tests/conversations --fail-on-prediction-errors \
 	    --out results/conversations
@@ -81,8 +93,8 @@ test-bot: $(BOT_VENV)/.installed $(BACKEND_VENV)/.installed $(MODEL)
 lint: deps ## ruff and mypy on both sides
 	$(BACKEND_VENV)/bin/ruff check booking_backend tests/booking_backend benchmarks
 	$(BACKEND_VENV)/bin/mypy booking_backend
-	$(BOT_VENV)/bin/ruff check bot actions tests/bot tests/actions
-	$(BOT_VENV)/bin/mypy --python-version 3.10 bot actions
+	$(BOT_VENV)/bin/ruff check bot actions channels tests/bot tests/actions tests/channels tests/stack.py
+	$(BOT_VENV)/bin/mypy --python-version 3.10 bot actions channels
 
 eval-triage: $(BOT_VENV)/.installed ## triage dev set: confusion matrix, accuracy, emergency recall
 	$(BOT_PY) -m bot.triage.evaluate

@@ -52,7 +52,7 @@ REPO = Path(__file__).resolve().parent.parent
 BOT_BIN = REPO / ".venv" / "bin"
 BACKEND_PY = REPO / ".venv-backend" / "bin" / "python"
 MODEL = REPO / "models" / "assistant.tar.gz"
-CREDENTIALS = REPO / "bot" / "credentials.yml"  # the REST channel only, for both bots
+CREDENTIALS = REPO / "benchmarks" / "rest-credentials.yml"  # the REST channel only, for both bots
 
 P95_TARGET_MS = 150.0
 THROUGHPUT_TARGET = 0.70  # of the starter bot's messages per second, 20 conversations each

@@ -1,0 +1,96 @@
+"""Fixtures for the channel tests.
+
+`assistant_stack` runs the whole Rasa side for the end-to-end tests: a booking backend, the action
+server and `rasa run` with bot/credentials.yml (our channels), every channel configured with test
+secrets and its provider's API pointed at a RecordingApi on 127.0.0.1. Started once per test run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from cryptography.fernet import Fernet
+
+from channels.settings import get_settings
+from tests.channels.recording_api import RecordingApi
+from tests.stack import action_server, backend_process, prepare_backend_database, rasa_server
+
+# Obviously fake credentials in the providers' formats; the tests sign and verify with them.
+TWILIO_ACCOUNT_SID = "AC" + "0" * 31 + "1"
+TWILIO_AUTH_TOKEN = "test-twilio-auth-token-0123456789"  # noqa: S105
+TWILIO_SMS_FROM = "+447700900000"
+TWILIO_WHATSAPP_FROM = "whatsapp:+447700900001"
+TELEGRAM_BOT_TOKEN = "123456789:TEST-fake-telegram-token-abcdefghijk"  # noqa: S105
+TELEGRAM_SECRET_TOKEN = "test-telegram-secret-token_0123456789"  # noqa: S105
+PUBLIC_URL = "https://assistant.example.test"
+CHANNEL_ID_SECRET = "test-channel-id-secret-0123456789"  # noqa: S105
+CONTACT_ENCRYPTION_KEY = Fernet.generate_key().decode()
+
+
+def channel_settings(api_url: str) -> dict[str, str]:
+    """Every channel environment variable bot/credentials.yml and channels.settings read."""
+    return {
+        "ENVIRONMENT": "test",
+        "PUBLIC_URL": PUBLIC_URL,
+        "TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT_SID,
+        "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
+        "TWILIO_SMS_FROM": TWILIO_SMS_FROM,
+        "TWILIO_WHATSAPP_FROM": TWILIO_WHATSAPP_FROM,
+        "TWILIO_API_BASE_URL": api_url,
+        "TELEGRAM_BOT_TOKEN": TELEGRAM_BOT_TOKEN,
+        "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET_TOKEN,
+        "TELEGRAM_API_BASE_URL": f"{api_url}/bot",
+        "CHANNEL_ID_SECRET": CHANNEL_ID_SECRET,
+        "CONTACT_ENCRYPTION_KEY": CONTACT_ENCRYPTION_KEY,
+    }
+
+
+@pytest.fixture
+def channel_state(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Test secrets and a fresh SQLite channel store for in-process channel tests."""
+    state_url = f"sqlite:///{tmp_path}/channels.db"
+    for name, value in channel_settings("http://127.0.0.1:9").items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("CHANNEL_STATE_URL", state_url)
+    get_settings.cache_clear()
+    yield state_url
+    get_settings.cache_clear()
+
+
+@dataclass(frozen=True)
+class AssistantStack:
+    """The running Rasa server (`rasa_url`), its backend, and the recorder standing in for the providers."""
+
+    rasa_url: str
+    backend_url: str
+    api: RecordingApi
+
+
+@pytest.fixture(scope="session")
+def provider_api() -> Iterator[RecordingApi]:
+    """The stand-in for api.twilio.com and api.telegram.org; each channel's tests add their routes."""
+    api = RecordingApi()
+    yield api
+    api.close()
+
+
+@pytest.fixture(scope="session")
+def assistant_stack(tmp_path_factory: pytest.TempPathFactory, provider_api: RecordingApi) -> Iterator[AssistantStack]:
+    """Backend, action server and Rasa server with every channel mounted, for end-to-end tests."""
+    folder = tmp_path_factory.mktemp("assistant-stack")
+    template = prepare_backend_database(tmp_path_factory.mktemp("stack-template"))
+    backend = backend_process(folder, template)
+    servers = [backend]
+    try:
+        backend_url = backend.start()
+        actions = action_server(folder, backend_url)
+        servers.append(actions)
+        actions_url = actions.start()
+        rasa = rasa_server(folder, actions_url, **channel_settings(provider_api.url))
+        servers.append(rasa)
+        yield AssistantStack(rasa_url=rasa.start(), backend_url=backend_url, api=provider_api)
+    finally:
+        for server in reversed(servers):
+            server.stop()
