@@ -55,6 +55,22 @@ webchat_sessions = sa.Table(
     sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
 )
 
+webchat_replies = sa.Table(
+    "webchat_replies",
+    metadata,
+    # The web chat's answers kept briefly per (session, client message id): a page that lost a
+    # response resends the same id and gets these instead of a second trip through Rasa.
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("message_id", sa.String(36), primary_key=True),
+    # SHA-256 of the message as first sent: the same id with another message is refused.
+    sa.Column("body_hash", sa.String(64), nullable=False),
+    # "processing" until Rasa answered, then "done" (replies set) or "failed".
+    sa.Column("status", sa.String(16), nullable=False),
+    # JSON list of {"text", "buttons", "emergency"}.
+    sa.Column("replies", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
+
 
 def _postgres_driver(url: str) -> str:
     """A plain postgresql:// URL works as given: use the psycopg2 driver Rasa's environment has."""

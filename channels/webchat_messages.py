@@ -1,0 +1,118 @@
+"""What the web chat page sends (a typed text or a tapped button's payload, under a client message id)
+and what it gets back (the bot's replies as text and buttons)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+MAX_TEXT_LENGTH = 1000
+MAX_PAYLOAD_LENGTH = 500
+# Every reply that tells the patient to call 999 (bot/domain/safety.yml) is shown as an emergency.
+_EMERGENCY = re.compile(r"\b999\b")
+
+
+class MessageError(ValueError):
+    """The page sent something we cannot take; the message says what, `status` is the HTTP answer."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class PatientMessage:
+    """One message from the page: exactly one of `text` (typed) and `payload` (a button)."""
+
+    id: str
+    text: str | None
+    payload: str | None
+
+    @property
+    def for_rasa(self) -> str:
+        """The text Rasa parses: a button's payload, or the typed words (never read as a /intent)."""
+        if self.payload is not None:
+            return self.payload
+        # A typed "/inform{...}" would skip the NLU pipeline, and with it the red-flag screen.
+        return (self.text or "").lstrip("/ ")
+
+    @property
+    def body_hash(self) -> str:
+        """A digest of what was sent, to tell a genuine retry from a reused id."""
+        canonical = json.dumps({"text": self.text, "payload": self.payload}, sort_keys=True)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def parse_message(body: bytes) -> PatientMessage:
+    """Validate the JSON body {"id": uuid, "text": str} or {"id": uuid, "payload": str}."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise MessageError("The request body must be JSON.", status=400) from error
+    if not isinstance(data, dict):
+        raise MessageError('The request body must be a JSON object like {"id": "...", "text": "..."}.', status=400)
+    unknown = sorted(set(data) - {"id", "text", "payload"})
+    if unknown:
+        raise MessageError(f"Unknown field(s): {', '.join(unknown)}.")
+    message_id = _message_id(data.get("id"))
+    text, payload = data.get("text"), data.get("payload")
+    if (text is None) == (payload is None):
+        raise MessageError('Send exactly one of "text" or "payload".')
+    if text is not None:
+        return PatientMessage(id=message_id, text=_text(text), payload=None)
+    return PatientMessage(id=message_id, text=None, payload=_payload(payload))
+
+
+def _message_id(value: object) -> str:
+    if not isinstance(value, str):
+        raise MessageError('"id" must be a UUID string chosen by the page.')
+    try:
+        return str(uuid.UUID(value))
+    except ValueError as error:
+        raise MessageError('"id" must be a UUID string chosen by the page.') from error
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise MessageError('"text" must be a string.')
+    text = value.strip()
+    if not text:
+        raise MessageError("Type a message before sending.")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise MessageError(f"Your message is too long: keep it under {MAX_TEXT_LENGTH} characters.")
+    return text
+
+
+def _payload(value: object) -> str:
+    if not isinstance(value, str) or not value.startswith("/") or len(value) > MAX_PAYLOAD_LENGTH:
+        raise MessageError('"payload" must be the payload of a button the assistant offered.')
+    return value
+
+
+def is_emergency(text: str) -> bool:
+    """True for a reply that sends the patient to 999 (shown prominently by the page)."""
+    return bool(_EMERGENCY.search(text))
+
+
+def page_replies(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rasa's collected messages as the page shows them: text, buttons (title, payload), emergency."""
+    replies: list[dict[str, Any]] = []
+    for message in messages:
+        text = str(message.get("text") or "")
+        buttons = [
+            {"title": str(button.get("title", "")), "payload": str(button.get("payload", ""))}
+            for button in message.get("buttons") or []
+            if isinstance(button, dict) and button.get("payload")
+        ]
+        if text or buttons:
+            replies.append({"text": text, "buttons": buttons, "emergency": is_emergency(text)})
+    return replies
+
+
+def offered_payloads(replies: list[dict[str, Any]]) -> set[str]:
+    """The payloads of the buttons in `replies`: the only ones the page may send next."""
+    return {button["payload"] for reply in replies for button in reply.get("buttons", [])}
