@@ -20,7 +20,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -29,6 +29,7 @@ from channels import webchat_replies
 from channels.deliveries import first_delivery
 from channels.webchat_assets import CONTENT_TYPES, api_headers, asset_headers, asset_path, page_headers, page_path
 from channels.webchat_messages import MessageError, PatientMessage, offered_payloads, page_replies, parse_message
+from channels.webchat_output import WebChatOutput
 from channels.webchat_sessions import CHANNEL, WebChatSession, authenticate, bearer_token, start_session
 
 logger = logging.getLogger(__name__)
@@ -119,7 +120,7 @@ class WebChatInput(InputChannel):  # type: ignore[misc] # Rasa ships no type inf
         ):
             return await self._replay(patient, incoming)
 
-        collector = CollectingOutputChannel()
+        collector = WebChatOutput()
         try:
             await on_new_message(
                 UserMessage(incoming.for_rasa, collector, patient.sender_id, input_channel=self.name())

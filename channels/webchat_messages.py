@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 MAX_TEXT_LENGTH = 1000
 MAX_PAYLOAD_LENGTH = 500
-# Every reply that tells the patient to call 999 (bot/domain/safety.yml) is shown as an emergency.
-_EMERGENCY = re.compile(r"\b999\b")
+# The safety net's responses (bot/domain/safety.yml: 999, A&E, mental-health crisis).
+EMERGENCY_RESPONSE_PREFIX = "utter_emergency_"
 
 
 class MessageError(ValueError):
@@ -93,13 +92,13 @@ def _payload(value: object) -> str:
     return value
 
 
-def is_emergency(text: str) -> bool:
-    """True for a reply that sends the patient to 999 (shown prominently by the page)."""
-    return bool(_EMERGENCY.search(text))
+def is_emergency(utter_action: object) -> bool:
+    """True for a reply from the safety net (999 / A&E / crisis advice), which the page shows prominently."""
+    return isinstance(utter_action, str) and utter_action.startswith(EMERGENCY_RESPONSE_PREFIX)
 
 
 def page_replies(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rasa's collected messages as the page shows them: text, buttons (title, payload), emergency."""
+    """Collected messages (channels.webchat_output) as the page shows them: text, buttons, emergency."""
     replies: list[dict[str, Any]] = []
     for message in messages:
         text = str(message.get("text") or "")
@@ -109,7 +108,7 @@ def page_replies(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if isinstance(button, dict) and button.get("payload")
         ]
         if text or buttons:
-            replies.append({"text": text, "buttons": buttons, "emergency": is_emergency(text)})
+            replies.append({"text": text, "buttons": buttons, "emergency": is_emergency(message.get("utter_action"))})
     return replies
 
 
