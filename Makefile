@@ -37,7 +37,8 @@ export TELEGRAM_BOT_TOKEN ?=
 export TELEGRAM_SECRET_TOKEN ?=
 export TELEGRAM_API_BASE_URL ?=
 
-.PHONY: help run test backend lint bench-backend deps lock clean test-backend test-bot eval-triage train shell eval-nlu bench-bot
+.PHONY: help run test backend lint bench-backend deps lock clean test-backend test-bot eval-triage train shell eval-nlu bench-bot \
+        telegram-webhook
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -55,7 +56,16 @@ $(BOT_VENV)/.installed: requirements/bot.lock
 	$(BOT_PY) -m pip install $(PIP_FLAGS) -r requirements/bot.lock
 	@touch $@
 
-deps: $(BACKEND_VENV)/.installed $(BOT_VENV)/.installed ## install both environments from the lock files
+# The web chat page's assets (NHS.UK frontend and our script), built from the npm lock file.
+WEBCHAT_UI := channels/webchat_ui
+WEBCHAT_BUILT := $(WEBCHAT_UI)/dist/.built
+$(WEBCHAT_BUILT): $(WEBCHAT_UI)/package-lock.json $(wildcard $(WEBCHAT_UI)/src/* $(WEBCHAT_UI)/scripts/*)
+	@command -v npm >/dev/null || { echo "npm is needed to build the web chat page: install Node.js 20+ (e.g. apt-get install nodejs npm)" >&2; exit 1; }
+	@echo "Building the web chat page ($(WEBCHAT_UI))..."
+	cd $(WEBCHAT_UI) && npm ci --no-audit --no-fund --loglevel=error && npm run build
+	@touch $@
+
+deps: $(BACKEND_VENV)/.installed $(BOT_VENV)/.installed $(WEBCHAT_BUILT) ## install both environments and build the web chat page
 
 # --- running ------------------------------------------------------------------------------
 run: deps ## start the whole system on the embedded default (SQLite, no servers needed)
@@ -78,13 +88,17 @@ shell: $(MODEL) ## chat with the assistant in the terminal (starts the action se
 	 trap "kill $$pid 2>/dev/null" EXIT INT TERM; \
 	 $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
+telegram-webhook: $(BOT_VENV)/.installed ## point Telegram at PUBLIC_URL (TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN)
+	$(BOT_PY) -m channels.telegram_webhook
+
 # --- checks -------------------------------------------------------------------------------
 test: deps lint test-backend test-bot ## install what is missing, lint, and run every test
 
 test-backend: $(BACKEND_VENV)/.installed
 	$(BACKEND_PY) -m pytest tests/booking_backend
 
-test-bot: $(BOT_VENV)/.installed $(BACKEND_VENV)/.installed $(MODEL)
+test-bot: $(BOT_VENV)/.installed $(BACKEND_VENV)/.installed $(WEBCHAT_BUILT) $(MODEL)
+	@scripts/ensure-chromium
 	$(BOT_PY) -m pytest tests/bot tests/actions tests/channels
 	$(RASA) data validate --domain bot/domain --data nlu_data stories --config config.yml
 	$(RASA) test core --model $(MODEL) --stories tests/conversations --fail-on-prediction-errors \
@@ -126,4 +140,4 @@ lock: ## regenerate the lock files from requirements/*.in (needs the package ind
 	    --python-platform x86_64-manylinux_2_28 requirements/bot.in -o requirements/bot.lock
 
 clean: ## remove environments and data (var/, models/)
-	rm -rf $(BOT_VENV) $(BACKEND_VENV) .venv-tools var models results .rasa
+	rm -rf $(BOT_VENV) $(BACKEND_VENV) .venv-tools var models results .rasa $(WEBCHAT_UI)/node_modules $(WEBCHAT_UI)/dist

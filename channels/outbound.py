@@ -40,6 +40,6 @@ async def send_with_retry(
     except RetryError as error:
         cause = error.last_attempt.exception()
         logger.error("%s %s not sent after %d attempts: %s", channel, what, ATTEMPTS, type(cause).__name__)
-    except Exception as error:  # noqa: BLE001 - a reply that cannot be sent must not crash the conversation
+    except Exception as error:
         logger.error("%s %s not sent: %s", channel, what, type(error).__name__)
     return None

@@ -19,13 +19,13 @@ from tests.stack import action_server, backend_process, prepare_backend_database
 
 # Obviously fake credentials in the providers' formats; the tests sign and verify with them.
 TWILIO_ACCOUNT_SID = "AC" + "0" * 31 + "1"
-TWILIO_AUTH_TOKEN = "test-twilio-auth-token-0123456789"  # noqa: S105
+TWILIO_AUTH_TOKEN = "test-twilio-auth-token-0123456789"
 TWILIO_SMS_FROM = "+447700900000"
 TWILIO_WHATSAPP_FROM = "whatsapp:+447700900001"
-TELEGRAM_BOT_TOKEN = "123456789:TEST-fake-telegram-token-abcdefghijk"  # noqa: S105
-TELEGRAM_SECRET_TOKEN = "test-telegram-secret-token_0123456789"  # noqa: S105
+TELEGRAM_BOT_TOKEN = "123456789:TEST-fake-telegram-token-abcdefghijk"
+TELEGRAM_SECRET_TOKEN = "test-telegram-secret-token_0123456789"
 PUBLIC_URL = "https://assistant.example.test"
-CHANNEL_ID_SECRET = "test-channel-id-secret-0123456789"  # noqa: S105
+CHANNEL_ID_SECRET = "test-channel-id-secret-0123456789"
 CONTACT_ENCRYPTION_KEY = Fernet.generate_key().decode()
 
 
