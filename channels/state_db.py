@@ -7,6 +7,7 @@ on first use like Rasa's own tracker store tables.
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -77,6 +78,9 @@ def _postgres_driver(url: str) -> str:
     return "postgresql+psycopg2://" + url.split("://", 1)[1] if url.startswith("postgresql://") else url
 
 
+_create_tables_lock = threading.Lock()
+
+
 @lru_cache(maxsize=4)
 def engine_for(url: str) -> Engine:
     """One engine per URL, its tables created on first use."""
@@ -84,7 +88,9 @@ def engine_for(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(parsed, future=True, pool_pre_ping=True)
-    metadata.create_all(engine)
+    # Two threads can both miss the cache on the first requests: one creates the tables at a time.
+    with _create_tables_lock:
+        metadata.create_all(engine)
     return engine
 
 
