@@ -165,8 +165,21 @@
 
   function append(entry) {
     state.transcript.push(entry);
-    els.log.appendChild(renderEntry(entry));
-    els.log.lastElementChild.scrollIntoView({ block: "nearest" });
+    var item = renderEntry(entry);
+    els.log.appendChild(item);
+    return item;
+  }
+
+  // Show the message box with the newest messages above it, or, when the reply is taller than
+  // the screen, the start of the reply.
+  function reveal(first) {
+    var top = first.getBoundingClientRect().top;
+    var bottom = els.form.getBoundingClientRect().bottom;
+    if (bottom - top <= window.innerHeight) {
+      els.form.scrollIntoView({ block: "end" });
+    } else {
+      first.scrollIntoView({ block: "start" });
+    }
   }
 
   // Options of earlier replies are spent once a newer reply arrives.
@@ -296,9 +309,14 @@
         state.outbox.shift();
         if (replies && replies.length) {
           retireOptions();
+          var first = null;
           replies.forEach(function (reply) {
-            append({ from: "bot", text: reply.text || "", buttons: reply.buttons || [], emergency: Boolean(reply.emergency) });
+            var item = append({
+              from: "bot", text: reply.text || "", buttons: reply.buttons || [], emergency: Boolean(reply.emergency),
+            });
+            first = first || item;
           });
+          reveal(first);
         }
         save();
       }
@@ -314,7 +332,7 @@
     showError("");
     var message = { id: newId() };
     if (body.payload) { message.payload = body.payload; } else { message.text = body.text; }
-    append({ from: "patient", text: shownText });
+    reveal(append({ from: "patient", text: shownText }));
     state.outbox.push({ body: message });
     save();
     drain();
@@ -347,6 +365,9 @@
     state.transcript.forEach(function (entry) {
       els.log.appendChild(renderEntry(entry));
     });
+    if (els.log.lastElementChild) {
+      els.form.scrollIntoView({ block: "end" });
+    }
 
     els.form.addEventListener("submit", function (event) {
       event.preventDefault();
