@@ -98,7 +98,9 @@ class TwilioInput(InputChannel):  # type: ignore[misc]  # rasa ships no type inf
         self.from_number = self.with_prefix(from_number) if from_number else ""
         self.public_url = public_url.rstrip("/")
         self.messenger = TwilioMessenger(account_sid, auth_token, api_base_url)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Future[None]] = set()
+        # Seconds before the first retry of a reply Twilio could not take (doubling after).
+        self.retry_wait = 0.5
         # One lock per sender while a message of theirs is handled: their replies never interleave.
         self._sender_locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
 
@@ -140,8 +142,7 @@ class TwilioInput(InputChannel):  # type: ignore[misc]  # rasa ships no type inf
 
         @blueprint.listener("before_server_stop")  # type: ignore[misc]
         async def finish(*_: Any) -> None:
-            if self._tasks:
-                await asyncio.wait(set(self._tasks), timeout=10)
+            await self.wait_idle(timeout=10)
             await self.messenger.close()
 
         return blueprint
@@ -155,6 +156,15 @@ class TwilioInput(InputChannel):  # type: ignore[misc]  # rasa ships no type inf
         if not RequestValidator(self.auth_token).validate(url, form, signature):
             return False
         return form.get("AccountSid") in (None, self.account_sid)
+
+    async def wait_idle(self, timeout: float = 30) -> None:
+        """Return once every message received so far has been handled (or `timeout` passed)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self._tasks:
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return
+            await asyncio.wait(set(self._tasks), timeout=left)
 
     def _start(self, work: Awaitable[None]) -> None:
         task = asyncio.ensure_future(work)
@@ -229,4 +239,5 @@ class TwilioInput(InputChannel):  # type: ignore[misc]  # rasa ships no type inf
                 channel=self.name(),
                 what="reply",
                 retry_on=TRANSIENT_ERRORS,
+                wait_multiplier=self.retry_wait,
             )

@@ -41,4 +41,5 @@ class WhatsAppInput(TwilioInput):
             channel=self.name(),
             what="template",
             retry_on=TRANSIENT_ERRORS,
+            wait_multiplier=self.retry_wait,
         )
