@@ -604,7 +604,9 @@ async def test_whatsapp_pinned_signature_round_trip(whatsapp: Harness) -> None:
     assert message.input_channel == "whatsapp"
     assert "7700900456" not in json.dumps(message.metadata or {})
     [reply] = whatsapp.outbound()
-    assert reply.form == {"To": WHATSAPP_PATIENT, "From": TWILIO_WHATSAPP_FROM, "Body": "Hello \U0001F44B How can I help?"}
+    assert reply.form == {
+        "To": WHATSAPP_PATIENT, "From": TWILIO_WHATSAPP_FROM, "Body": "Hello \U0001F44B How can I help?",
+    }
 
 
 @pytest.mark.anyio
