@@ -57,6 +57,11 @@
     return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
   }
 
+  function seconds(ms) {
+    var count = Math.round(ms / 1000);
+    return count === 1 ? "1 second" : count + " seconds";
+  }
+
   function sleep(ms) {
     return new Promise(function (resolve) { window.setTimeout(resolve, ms); });
   }
@@ -292,7 +297,7 @@
       // 202: the first try is still being answered; anything else: the connection or server failed.
       setStatus(response && response.status === 202
         ? "Still waiting for a reply."
-        : "Connection problem. Trying again in " + Math.round(delay / 1000) + " seconds.");
+        : "Connection problem. Trying again in " + seconds(delay) + ".");
       await sleep(delay);
     }
   }
