@@ -82,6 +82,18 @@ def decoded(params: dict[str, str]) -> dict[str, Any]:
     return {key: json.loads(value) if key in _JSON_FIELDS else value for key, value in params.items()}
 
 
+def refusal(code: int, description: str, **parameters: object) -> tuple[int, object]:
+    """A Bot API error answer."""
+    body: dict[str, object] = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return code, body
+
+
+def ok(result: object) -> tuple[int, object]:
+    return 200, {"ok": True, "result": result}
+
+
 def bot_api_params(request: RecordedRequest) -> dict[str, Any]:
     """The parameters of a Bot API call as python-telegram-bot sent them (form-encoded)."""
     return decoded(request.form)
