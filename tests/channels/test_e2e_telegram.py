@@ -114,7 +114,7 @@ def test_e2e_telegram_patient_books_with_inline_buttons_then_cancels(
 
     confirm = patient.press(offer, r"^2\. ")
     assert "Shall I book it?" in texts(confirm)
-    assert [b["callback_data"] for b in buttons(confirm)][0] == "/affirm"
+    assert buttons(confirm)[0]["callback_data"] == "/affirm"
 
     booked = patient.press(confirm, r"(?i)yes")
     assert "you're booked" in texts(booked)
