@@ -1,0 +1,68 @@
+"""End to end through the running Rasa server over the web chat's JSON API: a patient books a smear
+test and then cancels it, and the booking backend agrees at each step."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+
+from actions.patient_ref import patient_ref
+from channels.pseudonym import sender_id
+from tests.channels.conftest import AssistantStack
+
+TURN_SECONDS = 90.0
+
+
+class WebChatPatient:
+    """A patient talking to the web chat API, as the page does."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self.client = client
+        response = client.post("session")
+        assert response.status_code == 201
+        self.token: str = response.json()["token"]
+        self.replies: list[dict[str, Any]] = []
+
+    def send(self, **body: str) -> str:
+        response = self.client.post(
+            "message",
+            json={"id": str(uuid.uuid4()), **body},
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
+        assert response.status_code == 200, response.text
+        self.replies = response.json()["messages"]
+        return "\n".join(reply["text"] for reply in self.replies)
+
+    def say(self, text: str) -> str:
+        return self.send(text=text)
+
+    def tap(self, title_prefix: str) -> str:
+        buttons = [button for reply in self.replies for button in reply["buttons"]]
+        chosen = next((b for b in buttons if b["title"].startswith(title_prefix)), None)
+        assert chosen is not None, f"no button {title_prefix!r} in {[b['title'] for b in buttons]}"
+        return self.send(payload=chosen["payload"])
+
+
+def upcoming_bookings(backend_url: str, token: str) -> list[dict[str, Any]]:
+    ref = patient_ref(sender_id("webchat", token))
+    response = httpx.get(f"{backend_url}/v1/bookings", params={"patient_ref": ref}, timeout=10)
+    response.raise_for_status()
+    bookings: list[dict[str, Any]] = response.json()
+    return bookings
+
+
+def test_webchat_patient_books_then_cancels(assistant_stack: AssistantStack, channel_state: str) -> None:
+    base = f"{assistant_stack.rasa_url}/webhooks/webchat/"
+    with httpx.Client(base_url=base, timeout=TURN_SECONDS) as client:
+        patient = WebChatPatient(client)
+        assert "soonest appointments" in patient.say("I need a smear test")
+        assert "Shall I book it?" in patient.tap("1.")
+        assert "you're booked" in patient.tap("Yes, book it")
+        assert len(upcoming_bookings(assistant_stack.backend_url, patient.token)) == 1
+
+        assert "Which appointment would you like to cancel?" in patient.say("cancel my appointment")
+        assert "Cancel this appointment?" in patient.tap("1.")
+        assert "That's cancelled" in patient.tap("Yes, cancel it")
+    assert upcoming_bookings(assistant_stack.backend_url, patient.token) == []
