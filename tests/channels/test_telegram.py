@@ -18,7 +18,7 @@ from sanic import Sanic
 from channels import contacts
 from channels.pseudonym import sender_id
 from channels.settings import ChannelConfigError, get_settings
-from channels.telegram import EDITED_REPLY, GROUP_REPLY, MEDIA_REPLY, SECRET_HEADER, TelegramInput
+from channels.telegram import EDITED_REPLY, EXPIRED_BUTTON_REPLY, GROUP_REPLY, MEDIA_REPLY, SECRET_HEADER, TelegramInput
 from tests.channels.conftest import TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN
 from tests.channels.recording_api import RecordingApi
 from tests.channels.telegram_api import CHAT_ID, button_update, calls, route_bot_api, text_update, update
@@ -168,6 +168,15 @@ async def test_webhook_callback_query_sends_the_payload_and_answers_the_query(
     assert calls(bot_api, TELEGRAM_BOT_TOKEN, "editMessageReplyMarkup") == [
         ("editMessageReplyMarkup", {"chat_id": CHAT_ID, "message_id": 102})
     ]
+
+
+@pytest.mark.anyio
+async def test_webhook_expired_button_key_asks_to_type(webhook: Webhook, bot_api: RecordingApi) -> None:
+    await webhook.post(button_update(861000301, "#" + "0" * 32))
+
+    assert webhook.rasa.messages == []
+    assert sent_texts(bot_api) == [EXPIRED_BUTTON_REPLY]
+    assert len(calls(bot_api, TELEGRAM_BOT_TOKEN, "answerCallbackQuery")) == 1
 
 
 @pytest.mark.anyio
