@@ -27,6 +27,7 @@ from sanic.response import HTTPResponse
 
 from channels import webchat_replies
 from channels.deliveries import first_delivery
+from channels.pseudonym import channel_id_secret
 from channels.webchat_assets import CONTENT_TYPES, api_headers, asset_headers, asset_path, page_headers, page_path
 from channels.webchat_messages import MessageError, PatientMessage, offered_payloads, page_replies, parse_message
 from channels.webchat_output import WebChatOutput
@@ -55,8 +56,9 @@ class WebChatInput(InputChannel):  # type: ignore[misc] # Rasa ships no type inf
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChatInput:
-        # No secret of its own: sessions are keyed by CHANNEL_ID_SECRET (channels.pseudonym), which
-        # refuses to be empty outside development when the first session starts.
+        # No secret of its own, but the sender ids need CHANNEL_ID_SECRET: outside development an
+        # empty one raises ChannelConfigError here, so Rasa refuses to start rather than fail later.
+        channel_id_secret()
         return cls()
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:

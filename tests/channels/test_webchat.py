@@ -20,6 +20,7 @@ from rasa.core.channels.channel import UserMessage, register
 from sanic import Sanic
 
 from channels.pseudonym import sender_id
+from channels.settings import ChannelConfigError, get_settings
 from channels.state_db import state_engine, webchat_sessions
 from channels.webchat import WebChatInput
 from channels.webchat_assets import DIST, asset_path
@@ -293,6 +294,14 @@ async def test_rasa_failure_is_500_without_the_message_in_the_logs(caplog: pytes
     assert "send your message again" in response.json()["error"]
     assert "webchat message not processed: RuntimeError" in caplog.text
     assert "my private words" not in caplog.text
+
+
+def test_channel_refuses_to_start_without_its_secret_outside_development(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("CHANNEL_ID_SECRET", "")
+    get_settings.cache_clear()
+    with pytest.raises(ChannelConfigError, match="CHANNEL_ID_SECRET"):
+        WebChatInput.from_credentials({})
 
 
 @pytest.mark.anyio
