@@ -29,7 +29,8 @@ _REPLACEMENTS = {
     "\u2026": "...", "\u2022": "-", "\u00b7": "-", "\u00d7": "x", "\u2044": "/",
     "\u00a0": " ", "\u2007": " ", "\u2009": " ", "\u202f": " ", "\t": " ",
 }
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[ ]+")
+_LIST_MARKER = re.compile(r"\d{1,2}[.)][ ]+")
 _SPACES = re.compile(r"[ ]{2,}")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r" +([.,!?;:])")
 
@@ -82,7 +83,8 @@ def fits_sms(text: str) -> bool:
 
 
 def fits_whatsapp(text: str) -> bool:
-    return len(text) <= WHATSAPP_MAX_CHARS
+    # Counted in UTF-16 units, as an emoji counts twice in some of Twilio's limits: never over.
+    return len(text.encode("utf-16-le")) // 2 <= WHATSAPP_MAX_CHARS
 
 
 def split_text(text: str, fits: Callable[[str], bool]) -> list[str]:
@@ -91,14 +93,7 @@ def split_text(text: str, fits: Callable[[str], bool]) -> list[str]:
     text = text.strip()
     if not text or fits(text):
         return [text] if text else []
-    pieces: list[tuple[str, str]] = []  # (separator before it, sentence)
-    position = 0
-    for boundary in _SENTENCE_END.finditer(text):
-        pieces.append((boundary.group(), text[position : boundary.start()]))
-        position = boundary.end()
-    pieces.append(("", text[position:]))
-    # Each piece carries the separator that followed it; shift so each carries the one before it.
-    sentences = [(pieces[index - 1][0] if index else "", sentence) for index, (_, sentence) in enumerate(pieces)]
+    sentences = _sentences(text)
     messages: list[str] = []
     current = ""
     for separator, sentence in sentences:
@@ -116,6 +111,26 @@ def split_text(text: str, fits: Callable[[str], bool]) -> list[str]:
     if current:
         messages.append(current)
     return messages
+
+
+def _sentences(text: str) -> list[tuple[str, str]]:
+    """`text` as (whitespace before it, sentence) pairs; a list line's "2." is not a sentence end."""
+    pieces: list[tuple[str, str]] = []
+    for line_break, line in _lines(text):
+        marker = _LIST_MARKER.match(line)
+        start = marker.end() if marker else 0
+        separator, position = line_break, 0
+        for boundary in _SENTENCE_END.finditer(line, start):
+            pieces.append((separator, line[position : boundary.start()]))
+            separator, position = boundary.group(), boundary.end()
+        pieces.append((separator, line[position:]))
+    return pieces
+
+
+def _lines(text: str) -> list[tuple[str, str]]:
+    """(line breaks before it, line) for each non-empty line."""
+    parts = re.split(r"(\n\s*)", text)
+    return [(parts[index - 1] if index else "", parts[index]) for index in range(0, len(parts), 2) if parts[index]]
 
 
 def _joiner(separator: str) -> str:

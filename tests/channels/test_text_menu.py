@@ -1,0 +1,72 @@
+"""Buttons on a text channel: the numbered list, typed choices mapped back, the menu kept per sender."""
+
+from __future__ import annotations
+
+import pytest
+
+from channels import text_menu
+from channels.text_menu import MenuOption, choose, options_from_buttons, render
+
+BUTTONS = [
+    {"title": "1. Mon 3 June, 09:00", "payload": '/choose_option{"option": "1"}'},
+    {"title": "2. Tue 4 June, 10:30", "payload": '/choose_option{"option": "2"}'},
+    {"title": "3. Wed 5 June, 14:10", "payload": '/choose_option{"option": "3"}'},
+]
+OPTIONS = options_from_buttons(BUTTONS)
+
+
+def test_options_from_buttons_drop_the_bots_own_numbers() -> None:
+    assert [option.title for option in OPTIONS] == ["Mon 3 June, 09:00", "Tue 4 June, 10:30", "Wed 5 June, 14:10"]
+    assert OPTIONS[1].payload == '/choose_option{"option": "2"}'
+
+
+def test_render_appends_numbered_list_and_how_to_answer() -> None:
+    buttons = [{"title": "Yes, book it", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+    options = options_from_buttons(buttons)
+
+    assert render("Shall I book it?", options) == "Shall I book it?\n1. Yes, book it\n2. No\nReply with a number."
+
+
+def test_render_without_buttons_is_the_text() -> None:
+    assert render("Hello", []) == "Hello"
+
+
+@pytest.mark.parametrize(
+    ("reply", "position"),
+    [
+        ("1", 1), ("2", 2), ("3.", 3), (" 2 ", 2), ("#2", 2),
+        ("one", 1), ("Two", 2), ("THREE", 3),
+        ("the first", 1), ("first one", 1), ("the first one", 1), ("the second one please", 2), ("third", 3),
+        ("option 2", 2), ("Option two", 2), ("number 3", 3), ("no. 2", 2), ("no 2", 2), ("the 2nd", 2),
+        ("I'll take the second", 2), ("the last one", 3), ("second option", 2),
+        ("Tue 4 June, 10:30", 2), ("tue 4 june, 10:30", 2), ("2. Tue 4 June, 10:30", None),
+    ],
+)
+def test_choose_maps_typed_reply_to_payload(reply: str, position: int | None) -> None:
+    expected = OPTIONS[position - 1].payload if position else None
+    assert choose(reply, OPTIONS) == expected
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["4", "0", "10", "fourth", "yes", "no one", "cancel", "I need 2 appointments", "", "what about Friday"],
+)
+def test_choose_leaves_anything_else_to_the_bot(reply: str) -> None:
+    assert choose(reply, OPTIONS) is None
+
+
+def test_choose_without_menu_is_none() -> None:
+    assert choose("1", []) is None
+
+
+def test_menu_saved_per_sender_and_forgotten(channel_state: str) -> None:
+    text_menu.save("sms-a", OPTIONS)
+    text_menu.save("sms-b", OPTIONS[:1])
+
+    assert text_menu.load("sms-a") == OPTIONS
+    assert text_menu.load("sms-b") == [MenuOption(title="Mon 3 June, 09:00", payload='/choose_option{"option": "1"}')]
+
+    text_menu.save("sms-a", [])
+
+    assert text_menu.load("sms-a") == []
+    assert text_menu.load("sms-unknown") == []
