@@ -104,7 +104,12 @@ def latest_replies(token_hash: str) -> list[dict[str, Any]]:
     with state_engine().connect() as connection:
         row = connection.execute(
             sa.select(webchat_replies.c.replies)
-            .where(webchat_replies.c.token_hash == token_hash, webchat_replies.c.status == DONE)
+            # A turn the bot answered with nothing leaves the earlier buttons on the page.
+            .where(
+                webchat_replies.c.token_hash == token_hash,
+                webchat_replies.c.status == DONE,
+                webchat_replies.c.replies != "[]",
+            )
             .order_by(webchat_replies.c.created_at.desc())
             .limit(1)
         ).one_or_none()
