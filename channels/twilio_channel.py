@@ -187,6 +187,7 @@ class TwilioInput(InputChannel):  # type: ignore[misc]  # rasa ships no type inf
         await asyncio.to_thread(contacts.remember, patient, self.address_channel, message.address)
         text = message.body.strip()
         if not text:
+            logger.info("%s: a message without text (%d attachments) answered", self.name(), message.media_count)
             await self.send(message.address, [TEXT_ONLY_REPLY])
             return
         said = keyword(text)
