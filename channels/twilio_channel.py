@@ -178,8 +178,9 @@ class TwilioInput(InputChannel):  # type: ignore[misc]  # rasa ships no type inf
         async with lock:
             try:
                 await self._handle(patient, message, on_new_message)
-            except Exception:
-                logger.exception("%s: handling a message failed", self.name())
+            except Exception as error:  # one failed message must not stop the next
+                # The type only: an error's text can quote the message or the number.
+                logger.error("%s: handling a message failed: %s", self.name(), type(error).__name__)
 
     async def _handle(
         self, patient: str, message: InboundMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]

@@ -675,3 +675,21 @@ async def test_whatsapp_template_retried_after_503(whatsapp: Harness) -> None:
 
     assert sid is not None
     assert len(whatsapp.outbound()) == 2
+
+
+@pytest.mark.anyio
+async def test_bot_failure_logged_by_type_only_and_next_message_handled(
+    channel_state: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    def fragile(text: str) -> Reply:
+        if text == "break":
+            raise RuntimeError(f"cannot handle {text} from {PATIENT}")
+        return [{"text": f"You said: {text}"}]
+
+    caplog.set_level(logging.INFO)
+    async with running(TwilioSmsInput, bot=ScriptedBot(script=fragile)) as sms:
+        assert await sms.say("break") == []
+        assert await sms.say("hello") == ["You said: hello"]
+
+    assert "handling a message failed: RuntimeError" in caplog.text
+    assert "7700900123" not in caplog.text
