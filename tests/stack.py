@@ -113,7 +113,8 @@ def backend_process(folder: Path, template: Path, **settings: str) -> ServerProc
 def bot_env(**settings: str) -> dict[str, str]:
     """The environment for the action server and Rasa: the caller's, in test mode, plus `settings`."""
     env = dict(os.environ)
-    env.update(ENVIRONMENT="test", PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", **settings)
+    # A dict, not keywords: `settings` may name ENVIRONMENT itself (the channels' settings do).
+    env.update({"ENVIRONMENT": "test", "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "3", **settings})
     return env
 
 
