@@ -259,6 +259,7 @@
   // when the server refused the message (shown as an error under the message box).
   async function deliver(message) {
     var attempt = 0;
+    var renewed = false;
     var mine = generation;
     for (;;) {
       if (mine !== generation) { return null; }
@@ -273,11 +274,19 @@
         return (await response.json()).messages || [];
       }
       if (response && response.status === 403) {
-        // The conversation expired: the message goes into a new one.
+        // The conversation expired: the message goes into a new one (at once the first time).
         state.token = null;
         save();
         setStatus("Your earlier conversation had ended, so a new one has started.");
-        continue;
+        if (!renewed) {
+          renewed = true;
+          continue;
+        }
+      }
+      if (response && response.status === 500) {
+        // The assistant failed on this message and will not answer its id again: a fresh try.
+        message.body.id = newId();
+        save();
       }
       if (response && [400, 413, 422].indexOf(response.status) !== -1) {
         var refusal = await response.json().catch(function () { return {}; });
