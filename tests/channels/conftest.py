@@ -29,6 +29,18 @@ CHANNEL_ID_SECRET = "test-channel-id-secret-0123456789"
 CONTACT_ENCRYPTION_KEY = Fernet.generate_key().decode()
 
 
+# Starting the stack (TensorFlow, the model, three processes) takes a minute on a quiet 2-core
+# machine and several under load; pytest-timeout counts fixture set-up against the first test.
+STACK_TIMEOUT_SECONDS = 1200
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on the running stack get a longer timeout than the suite's default."""
+    for item in items:
+        if "assistant_stack" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.timeout(STACK_TIMEOUT_SECONDS))
+
+
 def channel_settings(api_url: str) -> dict[str, str]:
     """Every channel environment variable bot/credentials.yml and channels.settings read."""
     return {
