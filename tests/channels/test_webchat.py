@@ -21,9 +21,10 @@ from sanic import Sanic
 
 from channels.pseudonym import sender_id
 from channels.settings import ChannelConfigError, get_settings
-from channels.state_db import state_engine, webchat_sessions
+from channels.state_db import state_engine, webchat_replies, webchat_sessions
 from channels.webchat import WebChatInput
 from channels.webchat_assets import DIST, asset_path
+from channels.webchat_replies import KEPT_PER_SESSION
 from tests.stack import free_port
 
 pytestmark = pytest.mark.usefixtures("channel_state")
@@ -207,6 +208,17 @@ async def test_retry_while_the_first_is_still_answered_waits_for_its_replies() -
     assert first.status_code == retry.status_code == 200
     assert retry.json() == first.json()
     assert len(agent.messages) == 1
+
+
+@pytest.mark.anyio
+async def test_only_the_latest_replies_of_a_session_are_kept() -> None:
+    async with webchat_client(FakeAgent()) as client:
+        token = await new_token(client)
+        for _ in range(KEPT_PER_SESSION + 3):
+            assert (await send(client, token, text="I have a sore throat")).status_code == 200
+    with state_engine().connect() as connection:
+        kept = connection.execute(sa.select(sa.func.count()).select_from(webchat_replies)).scalar_one()
+    assert kept == KEPT_PER_SESSION
 
 
 @pytest.mark.anyio
