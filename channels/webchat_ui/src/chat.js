@@ -355,6 +355,9 @@
   // --- wiring ----------------------------------------------------------------------------------
 
   function restart() {
+    if (state.transcript.length && !window.confirm("Start a new conversation? This one will be cleared from the screen.")) {
+      return;
+    }
     generation += 1;
     working = false;
     setTyping(false);
