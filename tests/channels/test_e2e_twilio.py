@@ -28,9 +28,6 @@ from tests.channels.conftest import (
 from tests.channels.recording_api import RecordedRequest
 from tests.channels.test_twilio_webhook import DATA, MESSAGES_PATH, message_created
 
-# Starting the stack (backend, actions, Rasa loading the model) takes minutes on a busy machine.
-pytestmark = pytest.mark.timeout(900)
-
 SMS_PATIENT = "+447700900201"
 WHATSAPP_PATIENT = "whatsapp:+447700900202"
 # After the last reply of a turn, how long nothing more arrives before the turn counts as finished.
