@@ -15,6 +15,7 @@ from cryptography.fernet import Fernet
 
 from channels.settings import get_settings
 from tests.channels.recording_api import RecordingApi
+from tests.channels.telegram_api import route_bot_api
 from tests.stack import action_server, backend_process, prepare_backend_database, rasa_server
 
 # Obviously fake credentials in the providers' formats; the tests sign and verify with them.
@@ -57,6 +58,20 @@ def channel_settings(api_url: str) -> dict[str, str]:
         "CHANNEL_ID_SECRET": CHANNEL_ID_SECRET,
         "CONTACT_ENCRYPTION_KEY": CONTACT_ENCRYPTION_KEY,
     }
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def bot_api() -> Iterator[RecordingApi]:
+    """A stand-in for Telegram's Bot API on loopback, answering as Telegram does."""
+    api = RecordingApi()
+    route_bot_api(api, TELEGRAM_BOT_TOKEN)
+    yield api
+    api.close()
 
 
 @pytest.fixture

@@ -19,11 +19,6 @@ class Permanent(Exception):
     pass
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 @pytest.mark.anyio
 async def test_send_with_retry_succeeds_after_transient_failures() -> None:
     calls: list[int] = []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,23 +21,10 @@ from channels.settings import ChannelConfigError, get_settings
 from channels.telegram import EDITED_REPLY, EXPIRED_BUTTON_REPLY, GROUP_REPLY, MEDIA_REPLY, SECRET_HEADER, TelegramInput
 from tests.channels.conftest import TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN
 from tests.channels.recording_api import RecordingApi
-from tests.channels.telegram_api import CHAT_ID, button_update, calls, route_bot_api, text_update, update
-from tests.stack import free_port
+from tests.channels.sanic_server import serving
+from tests.channels.telegram_api import CHAT_ID, button_update, calls, text_update, update
 
 SENDER = "telegram-"  # every sender id Rasa sees starts so, then 64 hex digits
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def bot_api() -> Iterator[RecordingApi]:
-    api = RecordingApi()
-    route_bot_api(api, TELEGRAM_BOT_TOKEN)
-    yield api
-    api.close()
 
 
 @dataclass
@@ -67,24 +54,10 @@ class Webhook:
 
 
 async def serve(channel: TelegramInput, rasa: FakeRasa) -> AsyncIterator[Webhook]:
-    # Sanic rewrites its own HTTP class per app ("touchup"); in test mode it can do so for several apps.
-    Sanic.test_mode = True
     app = Sanic(f"telegram_test_{uuid.uuid4().hex}")
     app.blueprint(channel.blueprint(rasa), url_prefix="/webhooks/telegram")
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True)
-    assert server is not None
-    await server.startup()
-    await server.before_start()
-    await server.after_start()
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-            yield Webhook(channel, rasa, client)
-    finally:
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
-        await server.after_stop()
+    async with serving(app) as url, httpx.AsyncClient(base_url=url) as client:
+        yield Webhook(channel, rasa, client)
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ BaseRequest) or at a RecordingApi its HTTP client is pointed at."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 
 import pytest
 from telegram.error import TimedOut
@@ -24,24 +23,10 @@ from tests.channels.telegram_api import (
     network_down,
     ok,
     refusal,
-    route_bot_api,
 )
 
 SENDER = sender_id("telegram", str(CHAT_ID))
 SEND_PATH = r"/sendMessage$"
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def bot_api() -> Iterator[RecordingApi]:
-    api = RecordingApi()
-    route_bot_api(api, TELEGRAM_BOT_TOKEN)
-    yield api
-    api.close()
 
 
 def output_to(api: RecordingApi, chat_id: int | None = CHAT_ID) -> TelegramOutput:

@@ -6,23 +6,14 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 
 from channels.telegram_webhook import ALLOWED_UPDATES, main
 from tests.channels.conftest import PUBLIC_URL, TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN
 from tests.channels.recording_api import RecordingApi
-from tests.channels.telegram_api import calls, refusal, route_bot_api
+from tests.channels.telegram_api import calls, refusal
 from tests.stack import ROOT
-
-
-@pytest.fixture
-def bot_api() -> Iterator[RecordingApi]:
-    api = RecordingApi()
-    route_bot_api(api, TELEGRAM_BOT_TOKEN)
-    yield api
-    api.close()
 
 
 def environment(api: RecordingApi, **changes: str) -> dict[str, str]:

@@ -43,7 +43,7 @@ from tests.channels.conftest import (
     TWILIO_WHATSAPP_FROM,
 )
 from tests.channels.recording_api import RecordedRequest, RecordingApi
-from tests.stack import free_port
+from tests.channels.sanic_server import serving
 
 DATA = Path(__file__).parent / "data" / "twilio"
 PATIENT = "+447700900123"
@@ -61,11 +61,6 @@ SLOT_BUTTONS = [
     {"title": "2. Tue 4 June, 10:30, Nurse Jones", "payload": '/choose_option{"option": "2"}'},
     {"title": "3. Wed 5 June, 14:10, Dr Patel", "payload": '/choose_option{"option": "3"}'},
 ]
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 def fixture_form(name: str, **changes: str) -> list[tuple[str, str]]:
@@ -174,26 +169,16 @@ async def running(
     assert isinstance(channel, TwilioInput)
     channel.retry_wait = 0.05
     bot = bot or ScriptedBot()
-    # Sanic rewrites its protocol classes at start-up; in test mode it keeps the originals, so a
-    # second app in the same process starts too.
-    Sanic.test_mode = True
     app = Sanic(f"twilio_test_{uuid.uuid4().hex[:12]}")
     app.blueprint(channel.blueprint(bot), url_prefix=f"/webhooks/{channel.name()}")
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-    assert server is not None
-    await server.startup()
     try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+        async with serving(app) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
             yield Harness(
                 channel, bot, api, http,
                 form_name="whatsapp_inbound" if is_whatsapp else "sms_inbound",
                 patient=WHATSAPP_PATIENT if is_whatsapp else PATIENT,
             )
     finally:
-        await server.before_stop()
-        server.close()
-        await server.wait_closed()
         api.close()
 
 

@@ -25,16 +25,11 @@ from channels.state_db import state_engine, webchat_replies, webchat_sessions
 from channels.webchat import WebChatInput
 from channels.webchat_assets import DIST, asset_path
 from channels.webchat_replies import KEPT_PER_SESSION
-from tests.stack import free_port
+from tests.channels.sanic_server import serving
 
 pytestmark = pytest.mark.usefixtures("channel_state")
 
 AGE_PAYLOAD = '/inform{"age_band": "16_to_64"}'
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @pytest.fixture(autouse=True)
@@ -76,16 +71,8 @@ async def webchat_client(agent: FakeAgent) -> AsyncIterator[httpx.AsyncClient]:
     app = Sanic(f"webchat_test_{uuid.uuid4().hex}")
     register([WebChatInput.from_credentials({})], app, "/webhooks/")
     app.ctx.agent = agent
-    port = free_port()
-    server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True, access_log=False)
-    assert server is not None
-    await server.startup()
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}/webhooks/webchat/", timeout=30) as client:
-            yield client
-    finally:
-        server.close()
-        await server.wait_closed()
+    async with serving(app) as url, httpx.AsyncClient(base_url=f"{url}/webhooks/webchat/", timeout=30) as client:
+        yield client
 
 
 async def new_token(client: httpx.AsyncClient) -> str:
