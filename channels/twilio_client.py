@@ -41,6 +41,10 @@ class TwilioMessenger:
 
     def _rest_client(self) -> Client:
         if self._client is None:
+            # The library logs every request at INFO (URL with the account id, headers): keep it quiet.
+            library_logger = logging.getLogger("twilio")
+            if library_logger.getEffectiveLevel() < logging.WARNING:
+                library_logger.setLevel(logging.WARNING)
             self._http = AsyncTwilioHttpClient(timeout=REQUEST_TIMEOUT_SECONDS)
             self._client = Client(self.account_sid, self.auth_token, http_client=self._http)
             if self.api_base_url:
