@@ -57,7 +57,8 @@ def render(text: str, options: Sequence[MenuOption]) -> str:
     """`text` followed by the options as a numbered list and how to answer."""
     lines = [text.strip()] if text and text.strip() else []
     lines += [f"{number}. {option.title}" for number, option in enumerate(options, start=1)]
-    if options:
+    # The bot's own words may already say how to answer ("Tap one, or type its number").
+    if options and "number" not in text.lower():
         lines.append("Reply with a number.")
     return "\n".join(lines)
 

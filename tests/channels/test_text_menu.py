@@ -27,6 +27,13 @@ def test_render_appends_numbered_list_and_how_to_answer() -> None:
     assert render("Shall I book it?", options) == "Shall I book it?\n1. Yes, book it\n2. No\nReply with a number."
 
 
+def test_render_does_not_repeat_how_to_answer_when_the_text_says_it() -> None:
+    options = options_from_buttons([{"title": "Mon 09:00", "payload": "/choose_option{\"option\": 1}"}])
+    assert render("Which would you like? Tap one, or type its number.", options) == (
+        "Which would you like? Tap one, or type its number.\n1. Mon 09:00"
+    )
+
+
 def test_render_without_buttons_is_the_text() -> None:
     assert render("Hello", []) == "Hello"
 
