@@ -20,6 +20,8 @@ from enum import Enum
 
 from telegram import CallbackQuery, Chat, ChatMember, Message, Update
 
+from channels.typed_text import as_typed
+
 COMMANDS = {"start": "/greet", "help": "/ask_help", "stop": "/stop"}
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]+)(?:@\w+)?(?=\s|$)")
 
@@ -53,7 +55,7 @@ def text_for_rasa(text: str) -> str:
     command = _COMMAND.match(text.strip())
     if command and command.group("name").lower() in COMMANDS:
         return COMMANDS[command.group("name").lower()]
-    return text.strip().lstrip("/").strip()
+    return as_typed(text)
 
 
 def _is_private(chat: Chat | None) -> bool:

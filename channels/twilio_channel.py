@@ -32,6 +32,7 @@ from channels.outbound import send_with_retry
 from channels.pseudonym import sender_id
 from channels.settings import get_settings
 from channels.twilio_client import TRANSIENT_ERRORS, TwilioMessenger
+from channels.typed_text import as_typed
 
 logger = logging.getLogger(__name__)
 
@@ -203,7 +204,9 @@ class TwilioInput(InputChannel):  # type: ignore[misc]  # rasa ships no type inf
         payload = text_menu.choose(text, menu)
         collector = CollectingOutputChannel()
         await on_new_message(
-            UserMessage(payload or text, collector, patient, input_channel=self.name(), message_id=message.message_sid)
+            UserMessage(
+                payload or as_typed(text), collector, patient, input_channel=self.name(), message_id=message.message_sid
+            )
         )
         await self._reply(patient, message.address, collector.messages)
 

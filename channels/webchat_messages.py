@@ -9,6 +9,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from channels.typed_text import as_typed
+
 MAX_TEXT_LENGTH = 1000
 MAX_PAYLOAD_LENGTH = 500
 # The safety net's responses (bot/domain/safety.yml: 999, A&E, mental-health crisis).
@@ -37,7 +39,7 @@ class PatientMessage:
         if self.payload is not None:
             return self.payload
         # A typed "/inform{...}" would skip the NLU pipeline, and with it the red-flag screen.
-        return (self.text or "").lstrip("/ ")
+        return as_typed(self.text or "")
 
     @property
     def body_hash(self) -> str:

@@ -207,6 +207,13 @@ def test_signature_library_matches_twilio_documented_example() -> None:
 
 
 @pytest.mark.anyio
+async def test_typed_slash_command_reaches_the_bot_as_words_not_an_intent(sms: Harness) -> None:
+    await sms.say('/affirm{"age_band": "adult"}')
+
+    assert sms.bot.texts == ['affirm{"age_band": "adult"}']
+
+
+@pytest.mark.anyio
 async def test_webhook_pinned_signature_accepted_and_answered_with_empty_twiml(sms: Harness) -> None:
     answer = await sms.post(fixture_form("sms_inbound"), signature=SMS_FIXTURE_SIGNATURE)
 
