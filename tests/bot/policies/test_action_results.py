@@ -47,3 +47,41 @@ def test_the_schema_is_checked_once_for_many_replies(action: RemoteAction, monke
     for _ in range(20):
         action._validate_action_result(VALID_REPLY)
     assert len(checks) == 1
+
+
+# One event of many kinds, valid and not, and replies around them: the verdict must be Rasa's.
+EVENTS: list[Any] = [
+    {"event": "slot", "name": "age_band", "value": "16_to_64", "timestamp": None},
+    {"event": "slot", "name": 7},
+    {"event": "action", "name": "triage_form", "policy": None, "confidence": 1.0},
+    {"event": "action", "name": 3},
+    {"event": "user", "text": "hello", "parse_data": {"intent": {"name": "greet"}}},
+    {"event": "bot", "text": "Hello", "data": {}},
+    {"event": "active_loop", "name": "triage_form"},
+    {"event": "active_loop", "name": None},
+    {"event": "followup", "name": "action_offer_slots"},
+    {"event": "reset_slots"},
+    {"event": "restart"},
+    {"event": "rewind"},
+    {"event": "undo"},
+    {"event": "pause"},
+    {"event": "loop_interrupted", "is_interrupted": True},
+    {"event": "action_execution_rejected", "name": "triage_form"},
+    {"event": "no_such_kind"},
+    {"event": 5},
+    {"name": "no event key"},
+    "not an object",
+]
+REPLIES: list[Any] = [{"events": [event]} for event in EVENTS] + [
+    {"events": EVENTS[:3]},
+    {"events": [EVENTS[0], EVENTS[2], EVENTS[6]], "responses": [{"text": "hi"}]},
+    {"events": None},
+    {"responses": "nope"},
+    [],
+]
+
+
+@pytest.mark.parametrize("reply", REPLIES)
+def test_the_verdict_is_the_full_schemas(reply: Any) -> None:
+    schema = RemoteAction.action_response_format_spec()
+    assert reply_validator().is_valid(reply) == jsonschema.validators.validator_for(schema)(schema).is_valid(reply)
