@@ -53,13 +53,18 @@ class ReplyValidator:
 
 
 @cache
-def reply_validator() -> ReplyValidator:
-    return ReplyValidator(RemoteAction.action_response_format_spec())
+def reply_validator() -> ReplyValidator | None:
+    """None when Rasa's schema is no longer shaped as above: every reply then gets Rasa's own check."""
+    try:
+        return ReplyValidator(RemoteAction.action_response_format_spec())
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     """True for a valid reply; otherwise Rasa's own check raises its ValidationError."""
-    if reply_validator().is_valid(result):
+    validator = reply_validator()
+    if validator is not None and validator.is_valid(result):
         return True
     return bool(_rasa_validate(self, result))
 

@@ -84,4 +84,19 @@ REPLIES: list[Any] = [{"events": [event]} for event in EVENTS] + [
 @pytest.mark.parametrize("reply", REPLIES)
 def test_the_verdict_is_the_full_schemas(reply: Any) -> None:
     schema = RemoteAction.action_response_format_spec()
-    assert reply_validator().is_valid(reply) == jsonschema.validators.validator_for(schema)(schema).is_valid(reply)
+    validator = reply_validator()
+    assert validator is not None
+    assert validator.is_valid(reply) == jsonschema.validators.validator_for(schema)(schema).is_valid(reply)
+
+
+def test_a_schema_of_another_shape_falls_back_to_rasas_check(action: RemoteAction,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(RemoteAction, "action_response_format_spec", staticmethod(lambda: {"type": "object"}))
+    reply_validator.cache_clear()
+    try:
+        assert reply_validator() is None
+        assert action._validate_action_result(VALID_REPLY) is True
+        with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
+            action._validate_action_result([])
+    finally:
+        reply_validator.cache_clear()
