@@ -6,7 +6,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Enum, MetaData, Table, create_engine, event
+from sqlalchemy import ColumnElement, Engine, Enum, MetaData, Table, create_engine, event, literal_column
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
@@ -40,6 +40,15 @@ def string_enum(enum_type: type[StrEnum], length: int = 40) -> Enum:
         length=length,
         values_callable=lambda members: [m.value for m in members],
     )
+
+
+def sql_constant(value: str) -> ColumnElement[str]:
+    """`value` written into the SQL instead of sent as a parameter, for conditions the plan depends on.
+
+    PostgreSQL can use a partial index (e.g. of live appointments) in a reusable plan only when the
+    condition that selects its rows is a constant in the statement.
+    """
+    return literal_column("'" + str(value).replace("'", "''") + "'")
 
 
 def normalise_url(url: str) -> str:

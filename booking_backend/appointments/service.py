@@ -12,7 +12,7 @@ from booking_backend.appointments.models import Appointment, AppointmentStatus
 from booking_backend.appointments.presenters import booking_public
 from booking_backend.appointments.schemas import BookingCreate, BookingPublic, HoldPublic, RescheduleRequest
 from booking_backend.audit import service as audit
-from booking_backend.database import table_of
+from booking_backend.database import sql_constant, table_of
 from booking_backend.errors import (
     BookingNotActive,
     DomainError,
@@ -53,10 +53,11 @@ def _bookable_slot(session: Session, slot_id: int, now: datetime) -> Slot:
 
 
 # Before a claim, in one statement: the patient's other holds lapse (one slot at a time), and so does a
-# hold on the slot whose time is up (an expired hold never blocks anyone).
+# hold on the slot whose time is up (an expired hold never blocks anyone). The status is a constant in
+# the SQL, so that a reusable plan can find the slot's hold through the partial index of live ones.
 _MAKE_WAY = (
     update(APPOINTMENTS)
-    .where(APPOINTMENTS.c.status == HELD,
+    .where(APPOINTMENTS.c.status == sql_constant(HELD),
            or_(APPOINTMENTS.c.patient_id == bindparam("patient"),
                and_(APPOINTMENTS.c.slot_id == bindparam("slot"), APPOINTMENTS.c.expires_at <= bindparam("now"))))
     .values(status=EXPIRED)
@@ -76,7 +77,7 @@ _CLAIM = (
 _CONFIRM = (
     update(APPOINTMENTS)
     .where(APPOINTMENTS.c.id == bindparam("hold"), APPOINTMENTS.c.patient_id == bindparam("patient"),
-           APPOINTMENTS.c.status == HELD, APPOINTMENTS.c.expires_at > bindparam("now"))
+           APPOINTMENTS.c.status == sql_constant(HELD), APPOINTMENTS.c.expires_at > bindparam("now"))
     .values(status=BOOKED, booked_at=bindparam("now"), expires_at=None, dependant_label=bindparam("label"))
     .returning(APPOINTMENTS.c.slot_id)
 )

@@ -11,7 +11,7 @@ from sqlalchemy import Select, and_, bindparam, exists, literal_column, or_, sel
 from sqlalchemy.orm import Session
 
 from booking_backend.appointments.models import LIVE_STATUSES, Appointment, AppointmentStatus
-from booking_backend.database import table_of
+from booking_backend.database import sql_constant, table_of
 from booking_backend.directory.models import ServiceCode
 from booking_backend.directory.places import rank_locations, resolve_point
 from booking_backend.scheduling.models import ClinicSession, DeliveryChannel
@@ -39,10 +39,6 @@ class SlotQuery:
     limit: int = 20
 
 
-def _sql_constant(value: str) -> Any:
-    return literal_column("'" + value.replace("'", "''") + "'")
-
-
 def occupied(now: Any):  # type: ignore[no-untyped-def]
     """True for a slot with a booking or an unexpired hold, checked slot by slot through the index.
 
@@ -57,8 +53,8 @@ def occupied(now: Any):  # type: ignore[no-untyped-def]
     return exists(
         select(literal_column("1"))
         .where(column.slot_id == SLOTS.c.id,
-               column.status.in_([_sql_constant(status) for status in LIVE_STATUSES]),
-               or_(column.status == _sql_constant(AppointmentStatus.BOOKED.value), column.expires_at > now))
+               column.status.in_([sql_constant(status) for status in LIVE_STATUSES]),
+               or_(column.status == sql_constant(AppointmentStatus.BOOKED), column.expires_at > now))
         .offset(literal_column("0"))
     )
 

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
+from booking_backend.appointments.service import _MAKE_WAY
 from booking_backend.main import create_app
 from booking_backend.scheduling.search import _statement
 from tests.booking_backend.conftest import START, MutableClock, World, make_settings
@@ -40,19 +41,19 @@ def _appointment_scans(plan: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def _explain(session: Session, *, mode: str, values: dict[str, Any], **shape: Any) -> dict[str, Any]:
-    """The plan PostgreSQL runs for the search of this shape, as a prepared statement in plan cache `mode`."""
-    compiled = _statement(**shape).compile(dialect=postgresql.dialect(paramstyle="numeric_dollar"))
+def _explain(session: Session, statement: Any, *, mode: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The plan PostgreSQL runs for `statement` as a prepared statement in plan cache `mode`."""
+    compiled = statement.compile(dialect=postgresql.dialect(paramstyle="numeric_dollar"), column_keys=list(values))
     order = compiled.positiontup or []
     connection = session.connection().connection.dbapi_connection
     assert connection is not None
     args = sql.SQL(", ").join(sql.Literal(values[name]) for name in order).as_string(connection)
     session.execute(text(f"SET LOCAL plan_cache_mode = {mode}"))
-    session.connection().exec_driver_sql(f"PREPARE slot_search AS {compiled}")
+    session.connection().exec_driver_sql(f"PREPARE under_test AS {compiled}")
     try:
-        rows = session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) EXECUTE slot_search({args})").scalar_one()
+        rows = session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) EXECUTE under_test({args})").scalar_one()
     finally:
-        session.connection().exec_driver_sql("DEALLOCATE slot_search")
+        session.connection().exec_driver_sql("DEALLOCATE under_test")
     return (json.loads(rows) if isinstance(rows, str) else rows)[0]["Plan"]  # type: ignore[no-any-return]
 
 
@@ -74,13 +75,24 @@ def test_free_slot_check_probes_the_live_index_slot_by_slot(session: Session, wo
     _book_soonest(session, service="gp_routine", count=40)
     service_id = session.execute(text("SELECT id FROM services WHERE code = 'gp_routine'")).scalar_one()
     now = START - timedelta(minutes=1)
-    plan = _explain(session, mode=mode, values={"earliest": now, "now": now, "service_id": service_id},
-                    **SHAPES[shape])
+    plan = _explain(session, _statement(**SHAPES[shape]), mode=mode,
+                    values={"earliest": now, "now": now, "service_id": service_id})
     scans = _appointment_scans(plan)
     assert scans, plan
     for scan in scans:
         assert scan["Node Type"] == "Index Scan" and scan["Index Name"] == LIVE_INDEX, scan
         assert "slots.id" in scan["Index Cond"], scan
+
+
+def test_a_new_hold_finds_the_slots_lapsed_hold_through_indexes_in_a_reusable_plan(session: Session,
+                                                                                   world: World) -> None:
+    _book_soonest(session, service="gp_routine", count=40)
+    plan = _explain(session, _MAKE_WAY, mode="force_generic_plan",
+                    values={"status": "expired", "patient": 1, "slot": 1, "now": START})
+    scans = _appointment_scans(plan)
+    assert scans, plan
+    assert all(scan["Node Type"] != "Seq Scan" for scan in scans), plan
+    assert LIVE_INDEX in json.dumps(plan), plan
 
 
 def test_reads_keep_their_prepared_statements(database_url: str) -> None:
