@@ -522,7 +522,15 @@ async def test_long_reply_split_into_gsm7_messages_of_three_segments_in_order(ch
 async def test_replies_to_one_sender_keep_message_order(channel_state: str) -> None:
     bot = ScriptedBot(delays={"first": 0.3})
     async with running(TwilioSmsInput, bot=bot) as sms:
-        await asyncio.gather(sms.post(sms.message("first")), sms.post(sms.message("second")))
+        # "second" arrives while "first" is still being answered (posting both at once left which
+        # one reached the webhook first to chance, and with it the order this test expects).
+        first = asyncio.create_task(sms.post(sms.message("first")))
+        for _ in range(200):
+            if bot.texts:
+                break
+            await asyncio.sleep(0.005)
+        assert bot.texts == ["first"]
+        await asyncio.gather(first, sms.post(sms.message("second")))
         await sms.channel.wait_idle()
 
     assert [request.form["Body"] for request in sms.outbound()] == ["You said: first", "You said: second"]
