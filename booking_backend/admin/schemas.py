@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from booking_backend.types import PatientRef
+from booking_backend.types import JsonInt, PatientRef
 
 
 class QuotaUpdate(BaseModel):
     patient_ref: PatientRef
-    quota: int | None = Field(default=None, ge=0, le=100, description="Appointments in this episode; null: no limit")
+    quota: JsonInt | None = Field(default=None, ge=0, le=100,
+                                  description="Appointments in this episode; null: no limit")
 
 
 class QuotaPublic(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
 from booking_backend.directory.models import PractitionerRole, ServiceCode
-from booking_backend.types import EntityId
+from booking_backend.types import EntityId, Latitude, Longitude
 
 
 class ServicePublic(BaseModel):
@@ -21,8 +21,8 @@ class OrganisationCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     address: str = Field(min_length=1, max_length=300)
     postcode: str = Field(min_length=5, max_length=10)
-    latitude: float = Field(ge=49, le=61)
-    longitude: float = Field(ge=-9, le=2)
+    latitude: Latitude
+    longitude: Longitude
 
 
 class OrganisationPublic(OrganisationCreate):
@@ -35,8 +35,8 @@ class LocationCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     address: str = Field(min_length=1, max_length=300)
     postcode: str = Field(min_length=5, max_length=10)
-    latitude: float = Field(ge=49, le=61)
-    longitude: float = Field(ge=-9, le=2)
+    latitude: Latitude
+    longitude: Longitude
 
 
 class LocationPublic(BaseModel):

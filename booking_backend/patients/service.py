@@ -16,12 +16,6 @@ from booking_backend.patients.models import Patient
 from booking_backend.timezone import UtcDateTime
 
 PATIENTS = table_of(Patient)
-# What a booking needs to know about its patient, read as one row (no ORM object).
-_LOCK_EXISTING = (
-    select(PATIENTS.c.id, PATIENTS.c.episode_quota, PATIENTS.c.episode_started_at)
-    .where(PATIENTS.c.ref == bindparam("ref"))
-    .with_for_update()
-)
 # The same SQL on PostgreSQL and SQLite, as text: SQLAlchemy compiles its dialects' ON CONFLICT
 # constructs again on every execution, a text statement once. The no-op update on conflict is what
 # locks an existing row on PostgreSQL (SQLite's write transaction already excludes every other
@@ -35,8 +29,8 @@ _LOCK_OR_CREATE = (
 )
 
 
-class LockedPatient(NamedTuple):
-    """A patient's id and episode quota, read under a row lock that lasts until the transaction ends."""
+class PatientQuota(NamedTuple):
+    """A patient's id and episode quota, as plain values (no ORM object)."""
 
     id: int
     episode_quota: int | None
@@ -58,18 +52,11 @@ def require_patient(session: Session, ref: str, *, lock: bool = False, what: str
     return patient
 
 
-def lock_patient(session: Session, ref: str, *, now: datetime) -> LockedPatient:
-    """The patient with this pseudonym, created on first contact, locked; one statement either way."""
+def lock_patient(session: Session, ref: str, *, now: datetime) -> PatientQuota:
+    """The patient with this pseudonym, created on first contact, locked until the transaction ends; one
+    statement either way."""
     row = session.execute(_LOCK_OR_CREATE, {"ref": ref, "created_at": now}).one()
-    return LockedPatient(*row)
-
-
-def lock_existing_patient(session: Session, ref: str, *, what: str) -> LockedPatient:
-    """The patient with this pseudonym, locked; NotFound (of `what`) when there is none."""
-    row = session.execute(_LOCK_EXISTING, {"ref": ref}).one_or_none()
-    if row is None:
-        raise NotFound(f"No such {what} for this patient")
-    return LockedPatient(*row)
+    return PatientQuota(*row)
 
 
 def ensure_patient(session: Session, ref: str, *, now: datetime) -> Patient:

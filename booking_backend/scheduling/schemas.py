@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from booking_backend.directory.models import PractitionerRole, ServiceCode
 from booking_backend.scheduling.models import DeliveryChannel
 from booking_backend.scheduling.weekdays import format_weekdays, parse_weekdays
-from booking_backend.types import EntityId, LondonDateTime
+from booking_backend.types import EntityId, JsonBool, JsonDate, JsonInt, JsonTime, LondonDateTime
 
 
 class SessionCreate(BaseModel):
@@ -18,13 +18,13 @@ class SessionCreate(BaseModel):
     service: ServiceCode
     location_id: EntityId
     weekdays: list[str] = Field(min_length=1, description="mon..sun", examples=[["mon", "wed"]])
-    start_time: time = Field(description="UK wall-clock time, e.g. 09:00")
-    end_time: time
-    slot_minutes: int = Field(ge=5, le=240)
+    start_time: JsonTime = Field(description="UK wall-clock time, e.g. 09:00")
+    end_time: JsonTime
+    slot_minutes: JsonInt = Field(ge=5, le=240)
     channel: DeliveryChannel = DeliveryChannel.IN_PERSON
-    bookable_online: bool = True
-    valid_from: date
-    valid_to: date | None = None
+    bookable_online: JsonBool = True
+    valid_from: JsonDate
+    valid_to: JsonDate | None = None
 
     @field_validator("weekdays")
     @classmethod
@@ -44,8 +44,8 @@ class SessionCreate(BaseModel):
 
 
 class SessionExceptionCreate(BaseModel):
-    start_date: date
-    end_date: date
+    start_date: JsonDate
+    end_date: JsonDate
     reason: str = Field(default="", max_length=200)
 
     @model_validator(mode="after")

@@ -102,3 +102,29 @@ def test_waitlist_join_is_201(client: TestClient) -> None:
 
 def test_health_is_200(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok"}
+
+
+def test_body_values_of_another_json_type_are_422(admin: TestClient, world: World) -> None:
+    """Booleans are not numbers, numbers are not dates: nothing is stored from a value of the wrong type."""
+    organisation = {"ods_code": "ZZ9002", "name": "New", "address": "x", "postcode": "LS1 4AP",
+                    "latitude": 53.8, "longitude": -1.5}
+    session = {"practitioner_id": world.gp_id, "service": "gp_routine", "location_id": world.location_id,
+               "weekdays": ["mon"], "start_time": "09:00", "end_time": "12:00", "slot_minutes": 15,
+               "valid_from": "2026-03-01"}
+    wrong = [
+        ("/v1/admin/organisations", {**organisation, "longitude": True}, "longitude"),
+        ("/v1/admin/organisations", {**organisation, "latitude": "53.8"}, "latitude"),
+        ("/v1/admin/sessions", {**session, "practitioner_id": True}, "practitioner_id"),
+        ("/v1/admin/sessions", {**session, "slot_minutes": "15"}, "slot_minutes"),
+        ("/v1/admin/sessions", {**session, "bookable_online": 1}, "bookable_online"),
+        ("/v1/admin/sessions", {**session, "valid_from": 20_000}, "valid_from"),
+        ("/v1/admin/sessions", {**session, "start_time": 32_400}, "start_time"),
+        ("/v1/admin/patients/quota", {"patient_ref": patient(1), "quota": False}, "quota"),
+        ("/v1/holds", {"slot_id": True, "patient_ref": patient(1)}, "slot_id"),
+    ]
+    for path, body, field in wrong:
+        response = admin.post(path, json=body)
+        assert response.status_code == 422, (path, body)
+        assert field in response.text, (path, response.text)
+    assert admin.post("/v1/admin/organisations", json=organisation).status_code == 201
+    assert admin.post("/v1/admin/sessions", json=session).status_code == 201
