@@ -12,8 +12,10 @@ FallbackClassifier. For each message it adds:
   for this message alone: disposition, fired rule ids, advice text, open questions, rules
   version (no message text).
 
-When the classifier was unsure (`nlu_fallback`) but the message describes a current problem, the
-intent becomes `describe_symptoms`, so an unsure model never turns a symptom into "sorry?".
+When the classifier was unsure (`nlu_fallback`) or put the message out of scope, but the message
+describes a current problem, the intent becomes `describe_symptoms`: the model never turns a symptom
+into "sorry?" or "I can't help with that" ("my new tattoo looks infected" names a thing the
+`not_health_service` lookup leans away from).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ RED_FLAG = "red_flag"
 TRIAGE_DATA = "triage"
 CRISIS = "mental_health_crisis"
 TAGGED_KINDS = frozenset({"symptom", "red_flag"})
-_FALLBACK_INTENT = "nlu_fallback"
+_RESCUED_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 
 Entity = dict[str, Any]
 
@@ -109,7 +111,7 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):  # type: ig
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """Symptom text that the classifier was unsure about is `describe_symptoms`."""
+        """Symptom text that the classifier was unsure about or put out of scope is `describe_symptoms`."""
         return {"symptom_intent": "describe_symptoms", "max_chars": 2000}
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -123,7 +125,7 @@ class ClinicalEntityExtractor(GraphComponent, EntityExtractorMixin):  # type: ig
 
     def _rescue_intent(self, message: Message, result: TriageResult) -> None:
         intent = message.get(INTENT) or {}
-        if intent.get(INTENT_NAME_KEY) != _FALLBACK_INTENT:
+        if intent.get(INTENT_NAME_KEY) not in _RESCUED_INTENTS:
             return
         if any(m.is_current and m.kind in TAGGED_KINDS for m in result.concepts):
             message.set(INTENT, {INTENT_NAME_KEY: self.component_config["symptom_intent"],

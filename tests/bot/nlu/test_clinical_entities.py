@@ -82,6 +82,14 @@ def test_clinical_entities_unsure_classifier_on_symptom_text_becomes_describe_sy
     assert parse(extractor, "my ankle hurts", intent="book_appointment").get(INTENT)["name"] == "book_appointment"
 
 
+def test_clinical_entities_symptom_text_put_out_of_scope_becomes_describe_symptoms(
+        extractor: ClinicalEntityExtractor) -> None:
+    message = parse(extractor, "my new tattoo looks infected", intent="out_of_scope", confidence=0.8)
+    assert message.get(INTENT) == {"name": "describe_symptoms", "confidence": 0.8}
+    hotel = parse(extractor, "i want to cancel my hotel booking", intent="out_of_scope")
+    assert hotel.get(INTENT)["name"] == "out_of_scope"
+
+
 def test_clinical_entities_button_payloads_are_left_alone(extractor: ClinicalEntityExtractor) -> None:
     message = parse(extractor, '/inform{"age_band": "16_to_64"}', intent="inform")
     assert message.get(ENTITIES, []) == [] and message.get("triage") is None
