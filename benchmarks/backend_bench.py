@@ -10,8 +10,11 @@ fills it with the demo catalogue scaled up to at least --slots slots, runs pgben
 starts the real backend (uvicorn) and loads it over loopback with aiohttp:
 
 1. slot search latency, a mix of four query kinds (GET /v1/slots);
-2. hold + book pairs per second with 20 concurrent clients (POST /v1/holds, POST /v1/bookings);
-3. integrity checks by SQL afterwards: no slot with two live appointments, every booking consumed its hold.
+2. hold + book pairs per second with 20 concurrent clients (POST /v1/holds, POST /v1/bookings), each
+   client picking slots another search found (the issue's figure and its target);
+3. the same with a share of the attempts searching first (--search-share), to show what searches cost
+   under write load (no target; --search-share 0 skips it);
+4. integrity checks by SQL afterwards: no slot with two live appointments, every booking consumed its hold.
 
 The server is stopped and both databases are dropped at the end, also on Ctrl-C or failure.
 """
@@ -21,29 +24,25 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import random
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Coroutine
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import psycopg
 from bench_postgres import (  # beside this script on sys.path
     Dataset,
-    PgbenchResult,
     build_dataset,
     checkpoint,
     create_database,
@@ -51,8 +50,8 @@ from bench_postgres import (  # beside this script on sys.path
     drop_database,
     run_pgbench,
 )
-from process_cpu import group_cpu_seconds  # beside this script on sys.path
-from psycopg import sql
+from bench_report import CLIENTS, BookingStats, Check, SearchStats, machine_facts, report  # beside this script
+from process_cpu import group_cpu_seconds, postgres_cpu_seconds  # beside this script on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -60,9 +59,6 @@ sys.path.insert(0, str(REPO))
 from booking_backend.scheduling.weekdays import WEEKDAY_CODES  # noqa: E402
 from booking_backend.timezone import LONDON  # noqa: E402
 
-CLIENTS = 20
-SEARCH_P95_TARGET_MS = 25.0
-PAIRS_TARGET = 300.0
 # How often patients ask for each service (weights), and for each kind of search.
 SERVICE_WEIGHTS = {
     "gp_routine": 30, "gp_urgent_same_day": 15, "practice_nurse": 15, "pharmacist": 15,
@@ -160,15 +156,6 @@ def search_params(rng: random.Random, kind: str, data: Dataset) -> dict[str, str
     return params
 
 
-@dataclass
-class SearchStats:
-    latencies: dict[str, list[float]] = field(default_factory=dict)
-    empty: Counter[str] = field(default_factory=Counter)
-    errors: Counter[str] = field(default_factory=Counter)
-    seconds: float = 0.0
-    server_cpu_seconds: float = 0.0
-
-
 async def search_phase(base: str, data: Dataset, *, clients: int, duration: float, max_requests: int) -> SearchStats:
     stats = SearchStats(latencies={k: [] for k in SEARCH_KINDS})
     deadline = time.monotonic() + duration
@@ -199,25 +186,6 @@ async def search_phase(base: str, data: Dataset, *, clients: int, duration: floa
     return stats
 
 
-@dataclass
-class BookingStats:
-    pairs: int = 0
-    hold_conflicts: int = 0
-    booking_failures: Counter[int] = field(default_factory=Counter)
-    errors: Counter[str] = field(default_factory=Counter)
-    requests: int = 0
-    searches: int = 0
-    picked_from_search: int = 0
-    holds_created: int = 0
-    hold_ms: list[float] = field(default_factory=list)
-    book_ms: list[float] = field(default_factory=list)
-    search_ms: list[float] = field(default_factory=list)
-    booked: list[tuple[int, int, int]] = field(default_factory=list)  # (hold id, booking id, slot id)
-    mismatches: int = 0
-    seconds: float = 0.0
-    server_cpu_seconds: float = 0.0
-
-
 def free_slot_pool(url: str, size: int) -> list[int]:
     """Random future slots for clients that pick a slot instead of searching."""
     with psycopg.connect(url) as conn:
@@ -232,7 +200,7 @@ def free_slot_pool(url: str, size: int) -> list[int]:
 async def booking_phase(base: str, pool: list[int], *, clients: int, duration: float, max_pairs: int,
                         search_share: float) -> BookingStats:
     """Each client: search (soonest, or from a random day) and pick one, or pick a slot; hold it; book it."""
-    stats = BookingStats()
+    stats = BookingStats(search_share=search_share)
     deadline = time.monotonic() + duration
     attempts = 0
 
@@ -308,19 +276,10 @@ async def warm_up(base: str, data: Dataset, *, seconds: float) -> None:
 # --------------------------------------------------------------------------- checks
 
 
-@dataclass(frozen=True)
-class Check:
-    name: str
-    found: int
-    expected: int
-
-    @property
-    def ok(self) -> bool:
-        return self.found == self.expected
-
-
-def integrity_checks(url: str, stats: BookingStats) -> list[Check]:
-    booking_ids = [b for _, b, _ in stats.booked]
+def integrity_checks(url: str, phases: list[BookingStats]) -> list[Check]:
+    booking_ids = [b for stats in phases for _, b, _ in stats.booked]
+    holds_created = sum(stats.holds_created for stats in phases)
+    mismatches = sum(stats.mismatches for stats in phases)
     with psycopg.connect(url) as conn:
         def one(query: str, *args: Any) -> int:
             row = conn.execute(query, args).fetchone()
@@ -340,116 +299,26 @@ def integrity_checks(url: str, stats: BookingStats) -> list[Check]:
             Check("booked appointments in the database (expected: the 201s seen)", one(
                 "SELECT count(*) FROM appointments WHERE status = 'booked'"), len(booking_ids)),
             Check("holds created in the database (expected: the 201s seen)", one(
-                "SELECT count(*) FROM appointments"), stats.holds_created),
+                "SELECT count(*) FROM appointments"), holds_created),
             Check("booking_confirmed audit events (expected: the 201s seen)", one(
                 "SELECT count(*) FROM audit_events WHERE action = 'booking_confirmed'"), len(booking_ids)),
-            Check("bookings answered with another hold's id, slot or status", stats.mismatches, 0),
+            Check("bookings answered with another hold's id, slot or status", mismatches, 0),
         ]
 
 
-# --------------------------------------------------------------------------- report
-
-
-def machine_facts(url: str, *, load_at_start: tuple[float, float, float]) -> list[str]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
-    mem_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), 0)
-    with psycopg.connect(url) as conn:
-        settings = {name: conn.execute(sql.SQL("SHOW {}").format(sql.Identifier(name))).fetchone()[0]  # type: ignore[index]
-                    for name in ("server_version", "shared_buffers", "max_connections", "synchronous_commit", "fsync")}
-    start, end = (" / ".join(f"{x:.1f}" for x in load) for load in (load_at_start, os.getloadavg()))
-    return [
-        f"Load        average {start} at the start, {end} at the end (1/5/15 min; other work shares the cores)",
-        f"Machine     {os.cpu_count()} CPU cores ({cpu}), {mem_kb / 1024 / 1024:.1f} GiB RAM, {platform.platform()}",
-        f"PostgreSQL  {settings['server_version']} on the same machine (shared_buffers {settings['shared_buffers']}, "
-        f"max_connections {settings['max_connections']}, synchronous_commit {settings['synchronous_commit']}, "
-        f"fsync {settings['fsync']})",
-        f"Python      {platform.python_version()}, aiohttp {aiohttp.__version__}, psycopg {psycopg.__version__}",
-    ]
-
-
-def percentile(values: list[float], q: int) -> float:
-    if not values:
-        return float("nan")
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
-
-
-def report(*, facts: list[str], data: Dataset, server: Server, pgbench: PgbenchResult, search: SearchStats,
-           search_clients: int, booking: BookingStats, checks: list[Check], args: argparse.Namespace,
-           total_seconds: float) -> bool:
-    width = 100
-    print("=" * width)
-    print("Booking backend benchmark (PostgreSQL)")
-    print("=" * width)
-    for line in facts:
-        print(line)
-    print(f"Data        {data.slots:,} slots over {data.days} days from {data.first_day}, "
-          f"{data.practitioners} practitioners, {len(data.sessions)} sessions, {len(data.towns)} towns; "
-          f"migrate + seed + COPY + VACUUM ANALYZE {data.seconds:.1f} s")
-    print(f"Server      uvicorn --workers {server.workers} (uvloop, httptools; one worker per core), "
-          f"sync FastAPI + SQLAlchemy pool per worker; client aiohttp in this process, loopback")
-    print()
-    overall: list[float] = []
-    print(f"Slot search GET /v1/slots: {search_clients} concurrent clients, {search.seconds:.1f} s, "
-          f"latency seen by the client")
-    print(f"  {'kind':<24}{'requests':>10}{'empty':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
-    for kind, values in search.latencies.items():
-        overall += values
-        print(f"  {kind:<24}{len(values):>10,}{search.empty[kind]:>8,}{percentile(values, 50):>9.1f}"
-              f"{percentile(values, 95):>9.1f}{percentile(values, 99):>9.1f}{max(values, default=float('nan')):>9.1f}")
-    search_ok = bool(overall) and percentile(overall, 95) < SEARCH_P95_TARGET_MS and not search.errors
-    print(f"  {'overall':<24}{len(overall):>10,}{sum(search.empty.values()):>8,}{percentile(overall, 50):>9.1f}"
-          f"{percentile(overall, 95):>9.1f}{percentile(overall, 99):>9.1f}{max(overall, default=float('nan')):>9.1f}"
-          f"   {len(overall) / search.seconds:,.0f} searches/s")
-    if overall:
-        print(f"  server CPU {1000 * search.server_cpu_seconds / len(overall):.1f} ms per search")
-    print(f"  target p95 < {SEARCH_P95_TARGET_MS:.0f} ms: {verdict(search_ok)}"
-          + (f"   errors: {dict(search.errors)}" if search.errors else ""))
-    print()
-    pairs_per_s = booking.pairs / booking.seconds
-    requests_per_s = booking.requests / booking.seconds
-    pairs_ok = pairs_per_s >= PAIRS_TARGET and not booking.errors
-    print(f"Hold + book: {CLIENTS} concurrent clients, {booking.seconds:.1f} s, distinct patient per attempt, "
-          f"{args.search_share:.0%} of attempts search first")
-    print(f"  hold+book pairs booked        {booking.pairs:>9,}   {pairs_per_s:>8,.1f} /s   "
-          f"target >= {PAIRS_TARGET:.0f}/s: {verdict(pairs_ok)}")
-    print(f"  hold conflicts (409)          {booking.hold_conflicts:>9,}")
-    print(f"  bookings refused after a hold {sum(booking.booking_failures.values()):>9,}   "
-          f"{dict(booking.booking_failures) or ''}")
-    print(f"  other errors                  {sum(booking.errors.values()):>9,}   {dict(booking.errors) or ''}")
-    print(f"  HTTP requests (incl. {booking.searches:,} searches) {booking.requests:>9,}   {requests_per_s:>8,.1f} /s")
-    if booking.requests:
-        print(f"  server CPU                    {1000 * booking.server_cpu_seconds / booking.requests:>9.1f} ms "
-              "per request")
-    for label, values in (("POST /v1/holds", booking.hold_ms), ("POST /v1/bookings", booking.book_ms),
-                          ("GET /v1/slots (under load)", booking.search_ms)):
-        print(f"  {label:<28}  p50 {percentile(values, 50):6.1f} ms   p95 {percentile(values, 95):6.1f} ms")
-    print()
-    print("Integrity, by SQL afterwards")
-    for check in checks:
-        print(f"  {check.name:<72}{check.found:>9,}  {verdict(check.ok)}")
-    checks_ok = all(c.ok for c in checks)
-    print()
-    print(f"Yardstick   pgbench ({pgbench.settings}, own database, same server, backend stopped):")
-    print(f"  tps {pgbench.tps:,.0f}, latency average {pgbench.latency_ms:.1f} ms")
-    print(f"  hold+book pairs/s / pgbench tps = {pairs_per_s / pgbench.tps:.3f}   "
-          f"HTTP requests/s / pgbench tps = {requests_per_s / pgbench.tps:.3f}")
-    print()
-    ok = search_ok and pairs_ok and checks_ok
-    print(f"Result      search p95 {verdict(search_ok)}, hold+book {verdict(pairs_ok)}, "
-          f"integrity {verdict(checks_ok)}; whole bench {total_seconds:.0f} s")
-    print("=" * width)
-    return ok
-
-
 # --------------------------------------------------------------------------- main
+
+
+Measured = TypeVar("Measured", SearchStats, BookingStats)
+
+
+def measured(server: Server, phase: Coroutine[Any, Any, Measured]) -> Measured:
+    """Run a load phase and note the CPU that the server's processes and PostgreSQL spent in it."""
+    server_cpu, postgres_cpu = server.cpu_seconds(), postgres_cpu_seconds()
+    stats = asyncio.run(phase)
+    stats.server_cpu_seconds = server.cpu_seconds() - server_cpu
+    stats.postgres_cpu_seconds = postgres_cpu_seconds() - postgres_cpu
+    return stats
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -463,7 +332,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--search-clients", type=int, default=4,
                         help="concurrent clients in the search-latency phase (default 4)")
     parser.add_argument("--search-share", type=float, default=0.25,
-                        help="share of hold+book attempts that search first instead of picking a slot (default 0.25)")
+                        help="in the second hold+book phase, the share of attempts that search first instead of "
+                        "picking a slot (default 0.25; 0 skips that phase)")
     parser.add_argument("--max-requests", type=int, default=200_000, help="upper bound on requests per phase")
     return parser.parse_args(argv)
 
@@ -503,23 +373,22 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(server.wait_ready())
         asyncio.run(warm_up(server.base, data, seconds=3))
         print(f"  search phase for {args.duration:.0f} s ...", flush=True)
-        cpu = server.cpu_seconds()
-        search = asyncio.run(search_phase(server.base, data, clients=args.search_clients, duration=args.duration,
-                                          max_requests=args.max_requests))
-        search.server_cpu_seconds = server.cpu_seconds() - cpu
+        search = measured(server, search_phase(server.base, data, clients=args.search_clients,
+                                               duration=args.duration, max_requests=args.max_requests))
         pool = free_slot_pool(url, size=args.max_requests)
-        if not checkpoint(url):
-            print("  (no CHECKPOINT: needs superuser or pg_checkpoint; one may land inside the phase)", flush=True)
-        print(f"  hold+book phase for {args.duration:.0f} s ...", flush=True)
-        cpu = server.cpu_seconds()
-        booking = asyncio.run(booking_phase(server.base, pool, clients=CLIENTS, duration=args.duration,
-                                            max_pairs=args.max_requests, search_share=args.search_share))
-        booking.server_cpu_seconds = server.cpu_seconds() - cpu
+        phases: list[BookingStats] = []
+        for share in (0.0, args.search_share) if args.search_share > 0 else (0.0,):
+            if not checkpoint(url):
+                print("  (no CHECKPOINT: needs superuser or pg_checkpoint; one may land inside the phase)", flush=True)
+            print(f"  hold+book phase for {args.duration:.0f} s, {share:.0%} searching first ...", flush=True)
+            phases.append(measured(server, booking_phase(server.base, pool, clients=CLIENTS, duration=args.duration,
+                                                         max_pairs=args.max_requests, search_share=share)))
         server.stop()
-        checks = integrity_checks(url, booking)
+        checks = integrity_checks(url, phases)
         facts = machine_facts(url, load_at_start=load_at_start)
-        ok = report(facts=facts, data=data, server=server, pgbench=pgbench, search=search,
-                    search_clients=args.search_clients, booking=booking, checks=checks, args=args,
+        ok = report(facts=facts, data=data, workers=server.workers, pgbench=pgbench, search=search,
+                    search_clients=args.search_clients, booking=phases[0],
+                    mixed=phases[1] if len(phases) > 1 else None, checks=checks,
                     total_seconds=time.perf_counter() - started)
         return 0 if ok else 1
     except KeyboardInterrupt:

@@ -43,7 +43,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             return JSONResponse(status_code=503, content={"status": "unavailable", "database": "unreachable"})
         return JSONResponse(content={"status": "ok"})
 
-    for router in (directory_router, slots_router, appointments_router, waitlist_router, admin_router):
+    # Routes are matched in order: holds and bookings, the busiest writes, are tried first.
+    for router in (appointments_router, slots_router, directory_router, waitlist_router, admin_router):
         # Any request may be refused as unreadable (400) or invalid (422), always with the ErrorBody shape.
         app.include_router(router, responses=responses(400, 422))
     return app

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from booking_backend.admin.schemas import QuotaPublic, QuotaUpdate
-from booking_backend.dependencies import AdminDep, SettingsDep
+from booking_backend.dependencies import AdminDep
 from booking_backend.directory import service as directory
 from booking_backend.directory.schemas import (
     LocationCreate,
@@ -63,22 +63,21 @@ def _session_public(clinic: ClinicSession) -> SessionPublic:
 
 
 @router.post("/sessions", status_code=201, response_model=SessionPublic)
-def create_session(body: SessionCreate, change: StateChangeDep, settings: SettingsDep) -> JSONResponse:
+def create_session(body: SessionCreate, change: StateChangeDep) -> JSONResponse:
     return change.run(body, lambda session, now: _session_public(sessions.create_session(
-        session, data=body, now=now, horizon_days=settings.slot_horizon_days)), status_code=201)
+        session, data=body, now=now, horizon_days=change.settings.slot_horizon_days)), status_code=201)
 
 
 @router.post("/sessions/{session_id}/exceptions", response_model=RegenerationResult)
-def add_session_exception(session_id: IdPath, body: SessionExceptionCreate, change: StateChangeDep,
-                          settings: SettingsDep) -> JSONResponse:
+def add_session_exception(session_id: IdPath, body: SessionExceptionCreate, change: StateChangeDep) -> JSONResponse:
     return change.run(body, lambda session, now: sessions.add_exception(
-        session, session_id=session_id, data=body, now=now, horizon_days=settings.slot_horizon_days))
+        session, session_id=session_id, data=body, now=now, horizon_days=change.settings.slot_horizon_days))
 
 
 @router.post("/slots/regenerate", response_model=RegenerationResult)
-def regenerate_slots(change: StateChangeDep, settings: SettingsDep) -> JSONResponse:
+def regenerate_slots(change: StateChangeDep) -> JSONResponse:
     return change.run(None, lambda session, now: sessions.regenerate_all(
-        session, now=now, horizon_days=settings.slot_horizon_days))
+        session, now=now, horizon_days=change.settings.slot_horizon_days))
 
 
 @router.post("/patients/quota", response_model=QuotaPublic)

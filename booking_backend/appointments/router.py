@@ -14,7 +14,7 @@ from booking_backend.appointments.schemas import (
     PatientRequest,
     RescheduleRequest,
 )
-from booking_backend.dependencies import ClockDep, SessionDep, SettingsDep
+from booking_backend.dependencies import ClockDep, SessionDep
 from booking_backend.errors_http import responses
 from booking_backend.idempotency.dependency import StateChangeDep
 from booking_backend.types import IdPath, PatientRef
@@ -23,9 +23,10 @@ router = APIRouter(prefix="/v1", tags=["appointments"])
 
 
 @router.post("/holds", status_code=201, response_model=HoldPublic, responses=responses(404, 409, 422))
-def create_hold(body: HoldCreate, change: StateChangeDep, settings: SettingsDep) -> JSONResponse:
+def create_hold(body: HoldCreate, change: StateChangeDep) -> JSONResponse:
+    ttl_seconds = change.settings.hold_ttl_seconds
     return change.run(body, lambda session, now: service.create_hold(
-        session, slot_id=body.slot_id, patient_ref=body.patient_ref, now=now, ttl_seconds=settings.hold_ttl_seconds
+        session, slot_id=body.slot_id, patient_ref=body.patient_ref, now=now, ttl_seconds=ttl_seconds
     ), status_code=201)
 
 
@@ -47,15 +48,13 @@ def upcoming_bookings(patient_ref: PatientRef, session: SessionDep, clock: Clock
 
 
 @router.post("/bookings/{booking_id}/cancel", response_model=BookingPublic, responses=responses(404, 409, 422))
-def cancel_booking(booking_id: IdPath, body: PatientRequest, change: StateChangeDep,
-                   settings: SettingsDep) -> JSONResponse:
+def cancel_booking(booking_id: IdPath, body: PatientRequest, change: StateChangeDep) -> JSONResponse:
     return change.run(body, lambda session, now: service.cancel_booking(
         session, booking_id=booking_id, patient_ref=body.patient_ref, now=now,
-        min_notice_minutes=settings.min_notice_minutes))
+        min_notice_minutes=change.settings.min_notice_minutes))
 
 
 @router.post("/bookings/{booking_id}/reschedule", response_model=BookingPublic, responses=responses(404, 409, 422))
-def reschedule_booking(booking_id: IdPath, body: RescheduleRequest, change: StateChangeDep,
-                       settings: SettingsDep) -> JSONResponse:
+def reschedule_booking(booking_id: IdPath, body: RescheduleRequest, change: StateChangeDep) -> JSONResponse:
     return change.run(body, lambda session, now: service.reschedule_booking(
-        session, booking_id=booking_id, data=body, now=now, min_notice_minutes=settings.min_notice_minutes))
+        session, booking_id=booking_id, data=body, now=now, min_notice_minutes=change.settings.min_notice_minutes))

@@ -18,7 +18,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from booking_backend.database import build_engine
-from booking_backend.dependencies import get_session
 from booking_backend.main import create_app
 from booking_backend.migrations import upgrade
 from booking_backend.settings import Settings
@@ -135,7 +134,8 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
 @pytest.fixture
 def app(database_url: str, session: Session, clock: MutableClock) -> FastAPI:
     app = create_app(make_settings(database_url), clock=clock)
-    app.dependency_overrides[get_session] = lambda: session
+    # Every request's session is the test's, so that the test sees what requests wrote and all is rolled back.
+    app.state.session_factory = lambda: session
     return app
 
 

@@ -7,7 +7,6 @@ fresh app, clock and small world (one practice, a GP and a nurse) built through 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,7 +30,6 @@ from sqlalchemy.orm import Session
 
 from booking_backend.appointments.models import Appointment
 from booking_backend.audit.models import AuditEvent
-from booking_backend.dependencies import get_session
 from booking_backend.main import create_app
 from booking_backend.patients.models import Patient
 from tests.booking_backend.conftest import ADMIN_KEY, START, MutableClock, build_world, make_settings, patient
@@ -177,7 +175,7 @@ class BookingStateMachine(RuleBasedStateMachine):
         try:
             app = create_app(make_settings(self.database_url), clock=self.clock)
             self.resources.callback(app.state.engine.dispose)
-            app.dependency_overrides[get_session] = self._request_session
+            app.state.session_factory = self._request_session
             self.client: TestClient = self.resources.enter_context(TestClient(app))
             self.client.headers["X-API-Key"] = ADMIN_KEY
             build_world(self.client)
@@ -187,11 +185,10 @@ class BookingStateMachine(RuleBasedStateMachine):
             self.resources.close()  # teardown() only runs for a machine that was built
             raise
 
-    def _request_session(self) -> Iterator[Session]:
+    def _request_session(self) -> Session:
         """Each request gets its own session, as in production, inside this example's transaction."""
-        with Session(bind=self.connection, join_transaction_mode="create_savepoint", expire_on_commit=False,
-                     autoflush=False) as session:
-            yield session
+        return Session(bind=self.connection, join_transaction_mode="create_savepoint", expire_on_commit=False,
+                       autoflush=False)
 
     def _named_slots(self) -> dict[str, SlotInfo]:
         def info(slot: dict[str, Any]) -> SlotInfo:
