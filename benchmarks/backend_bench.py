@@ -50,7 +50,14 @@ from bench_postgres import (  # beside this script on sys.path
     drop_database,
     run_pgbench,
 )
-from bench_report import CLIENTS, BookingStats, Check, SearchStats, machine_facts, report  # beside this script
+from bench_report import (  # beside this script on sys.path
+    CLIENTS,
+    BookingStats,
+    SearchStats,
+    integrity_checks,
+    machine_facts,
+    report,
+)
 from process_cpu import group_cpu_seconds, postgres_cpu_seconds  # beside this script on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -271,39 +278,6 @@ async def booking_phase(base: str, pool: list[int], *, clients: int, duration: f
 async def warm_up(base: str, data: Dataset, *, seconds: float) -> None:
     """Fill the caches and open the pools' connections before measuring."""
     await search_phase(base, data, clients=CLIENTS, duration=seconds, max_requests=2000)
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def integrity_checks(url: str, phases: list[BookingStats]) -> list[Check]:
-    booking_ids = [b for stats in phases for _, b, _ in stats.booked]
-    holds_created = sum(stats.holds_created for stats in phases)
-    mismatches = sum(stats.mismatches for stats in phases)
-    with psycopg.connect(url) as conn:
-        def one(query: str, *args: Any) -> int:
-            row = conn.execute(query, args).fetchone()
-            return int(row[0]) if row else 0
-
-        return [
-            Check("slots with more than one live (held/booked) appointment", one(
-                "SELECT count(*) FROM (SELECT slot_id FROM appointments WHERE status IN ('held', 'booked') "
-                "GROUP BY slot_id HAVING count(*) > 1) AS doubled"), 0),
-            Check("slots with more than one booked appointment", one(
-                "SELECT count(*) FROM (SELECT slot_id FROM appointments WHERE status = 'booked' "
-                "GROUP BY slot_id HAVING count(*) > 1) AS doubled"), 0),
-            Check("bookings whose hold was not consumed (not booked, or still expiring)", one(
-                "SELECT count(*) FROM unnest(%s::int[]) AS b(id) LEFT JOIN appointments a ON a.id = b.id "
-                "WHERE a.id IS NULL OR a.status <> 'booked' OR a.expires_at IS NOT NULL OR a.booked_at IS NULL",
-                booking_ids), 0),
-            Check("booked appointments in the database (expected: the 201s seen)", one(
-                "SELECT count(*) FROM appointments WHERE status = 'booked'"), len(booking_ids)),
-            Check("holds created in the database (expected: the 201s seen)", one(
-                "SELECT count(*) FROM appointments"), holds_created),
-            Check("booking_confirmed audit events (expected: the 201s seen)", one(
-                "SELECT count(*) FROM audit_events WHERE action = 'booking_confirmed'"), len(booking_ids)),
-            Check("bookings answered with another hold's id, slot or status", mismatches, 0),
-        ]
 
 
 # --------------------------------------------------------------------------- main

@@ -1,4 +1,5 @@
-"""What the backend benchmark measured, and its printed report (beside backend_bench.py)."""
+"""What the backend benchmark measured, the integrity checks by SQL afterwards, and the printed report
+(beside backend_bench.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import psycopg
@@ -64,6 +66,36 @@ class Check:
     @property
     def ok(self) -> bool:
         return self.found == self.expected
+
+
+def integrity_checks(url: str, phases: list[BookingStats]) -> list[Check]:
+    booking_ids = [b for stats in phases for _, b, _ in stats.booked]
+    holds_created = sum(stats.holds_created for stats in phases)
+    mismatches = sum(stats.mismatches for stats in phases)
+    with psycopg.connect(url) as conn:
+        def one(query: str, *args: Any) -> int:
+            row = conn.execute(query, args).fetchone()
+            return int(row[0]) if row else 0
+
+        return [
+            Check("slots with more than one live (held/booked) appointment", one(
+                "SELECT count(*) FROM (SELECT slot_id FROM appointments WHERE status IN ('held', 'booked') "
+                "GROUP BY slot_id HAVING count(*) > 1) AS doubled"), 0),
+            Check("slots with more than one booked appointment", one(
+                "SELECT count(*) FROM (SELECT slot_id FROM appointments WHERE status = 'booked' "
+                "GROUP BY slot_id HAVING count(*) > 1) AS doubled"), 0),
+            Check("bookings whose hold was not consumed (not booked, or still expiring)", one(
+                "SELECT count(*) FROM unnest(%s::int[]) AS b(id) LEFT JOIN appointments a ON a.id = b.id "
+                "WHERE a.id IS NULL OR a.status <> 'booked' OR a.expires_at IS NOT NULL OR a.booked_at IS NULL",
+                booking_ids), 0),
+            Check("booked appointments in the database (expected: the 201s seen)", one(
+                "SELECT count(*) FROM appointments WHERE status = 'booked'"), len(booking_ids)),
+            Check("holds created in the database (expected: the 201s seen)", one(
+                "SELECT count(*) FROM appointments"), holds_created),
+            Check("booking_confirmed audit events (expected: the 201s seen)", one(
+                "SELECT count(*) FROM audit_events WHERE action = 'booking_confirmed'"), len(booking_ids)),
+            Check("bookings answered with another hold's id, slot or status", mismatches, 0),
+        ]
 
 
 def machine_facts(url: str, *, load_at_start: tuple[float, float, float]) -> list[str]:
