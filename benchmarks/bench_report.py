@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import platform
-import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +12,7 @@ from typing import Any
 
 import aiohttp
 import psycopg
+from bench_figures import percentile, verdict  # beside this script on sys.path
 from bench_postgres import Dataset, PgbenchResult  # beside this script on sys.path
 from psycopg import sql
 
@@ -115,18 +115,6 @@ def machine_facts(url: str, *, load_at_start: tuple[float, float, float]) -> lis
         f"fsync {settings['fsync']})",
         f"Python      {platform.python_version()}, aiohttp {aiohttp.__version__}, psycopg {psycopg.__version__}",
     ]
-
-
-def percentile(values: list[float], q: int) -> float:
-    if not values:
-        return float("nan")
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
 
 
 def _cpu_line(stats: SearchStats | BookingStats, requests: int, what: str) -> str:

@@ -46,6 +46,7 @@ from types import FrameType
 from typing import Any
 
 import aiohttp
+from bench_figures import percentile, verdict  # beside this script on sys.path
 from process_cpu import group_cpu_seconds  # beside this script on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -355,18 +356,6 @@ def measure(server: Service, stats: PhaseStats, conversation: Callable[[Send, in
 
 
 # --------------------------------------------------------------------------- report
-
-
-def percentile(values: list[float], q: int) -> float:
-    if not values:
-        return float("nan")
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-
-
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
 
 
 def rasa_version() -> str:
