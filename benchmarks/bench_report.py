@@ -3,16 +3,14 @@
 
 from __future__ import annotations
 
-import os
 import platform
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 import psycopg
-from bench_figures import percentile, verdict  # beside this script on sys.path
+from bench_figures import host_lines, percentile, verdict  # beside this script on sys.path
 from bench_postgres import Dataset, PgbenchResult  # beside this script on sys.path
 from psycopg import sql
 
@@ -99,17 +97,11 @@ def integrity_checks(url: str, phases: list[BookingStats]) -> list[Check]:
 
 
 def machine_facts(url: str, *, load_at_start: tuple[float, float, float]) -> list[str]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
-    mem_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), 0)
     with psycopg.connect(url) as conn:
         settings = {name: conn.execute(sql.SQL("SHOW {}").format(sql.Identifier(name))).fetchone()[0]  # type: ignore[index]
                     for name in ("server_version", "shared_buffers", "max_connections", "synchronous_commit", "fsync")}
-    start, end = (" / ".join(f"{x:.1f}" for x in load) for load in (load_at_start, os.getloadavg()))
     return [
-        f"Load        average {start} at the start, {end} at the end (1/5/15 min; other work shares the cores)",
-        f"Machine     {os.cpu_count()} CPU cores ({cpu}), {mem_kb / 1024 / 1024:.1f} GiB RAM, {platform.platform()}",
+        *host_lines(load_at_start, width=12),
         f"PostgreSQL  {settings['server_version']} on the same machine (shared_buffers {settings['shared_buffers']}, "
         f"max_connections {settings['max_connections']}, synchronous_commit {settings['synchronous_commit']}, "
         f"fsync {settings['fsync']})",

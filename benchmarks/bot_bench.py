@@ -46,7 +46,7 @@ from types import FrameType
 from typing import Any
 
 import aiohttp
-from bench_figures import percentile, verdict  # beside this script on sys.path
+from bench_figures import host_lines, percentile, verdict  # beside this script on sys.path
 from process_cpu import group_cpu_seconds  # beside this script on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -364,14 +364,8 @@ def rasa_version() -> str:
 
 
 def machine_facts(load_at_start: tuple[float, float, float]) -> list[str]:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
-    mem_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), 0)
-    start, end = (" / ".join(f"{x:.1f}" for x in load) for load in (load_at_start, os.getloadavg()))
     return [
-        f"Load      average {start} at the start, {end} at the end (1/5/15 min; other work shares the cores)",
-        f"Machine   {os.cpu_count()} CPU cores ({cpu}), {mem_kb / 1024 / 1024:.1f} GiB RAM, {platform.platform()}",
+        *host_lines(load_at_start, width=10),
         f"Software  Rasa {rasa_version()} (one `rasa run` process per bot, SANIC_WORKERS=1), action server "
         f"`rasa run actions`, booking backend (1 uvicorn worker, SQLite); load from aiohttp {aiohttp.__version__} "
         f"on Python {platform.python_version()} in this process, loopback",
