@@ -18,7 +18,7 @@ RASA_INPUTS := config.yml $(wildcard bot/domain/*.yml nlu_data/*.yml stories/*.y
                  bot/nlu/*.py bot/policies/*.py bot/triage/*.py bot/triage/data/*.yml)
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 3
-export ACTION_ENDPOINT_URL ?= http://localhost:5055/webhook
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export TRACKER_STORE_URL ?= sqlite:///var/tracker.db
 export LOCK_STORE_TYPE ?= in_memory
 export REDIS_HOST ?= 127.0.0.1
@@ -84,7 +84,8 @@ train: $(MODEL) ## train the assistant when its data changed (model: models/assi
 
 shell: $(MODEL) ## chat with the assistant in the terminal (starts the action server; `make backend` for bookings)
 	@mkdir -p var/log
-	@$(RASA) run actions --port 5055 >var/log/actions.log 2>&1 & pid=$$!; \
+	@export ACTION_SERVER_TOKEN="$${ACTION_SERVER_TOKEN:-$$($(BOT_PY) -c 'import secrets; print(secrets.token_urlsafe(32))')}"; \
+	 $(BOT_PY) -m actions.server >var/log/actions.log 2>&1 & pid=$$!; \
 	 trap "kill $$pid 2>/dev/null" EXIT INT TERM; \
 	 $(RASA) shell --model $(MODEL) --endpoints endpoints.yml
 
@@ -94,12 +95,13 @@ telegram-webhook: $(BOT_VENV)/.installed ## point Telegram at PUBLIC_URL (TELEGR
 # --- checks -------------------------------------------------------------------------------
 test: deps lint test-backend test-bot ## install what is missing, lint, and run every test
 
+# The tests say which environment they are (the applications have no default).
 test-backend: $(BACKEND_VENV)/.installed
-	$(BACKEND_PY) -m pytest tests/booking_backend
+	ENVIRONMENT=test $(BACKEND_PY) -m pytest tests/booking_backend
 
 test-bot: $(BOT_VENV)/.installed $(BACKEND_VENV)/.installed $(WEBCHAT_BUILT) $(MODEL)
 	@scripts/ensure-chromium
-	$(BOT_PY) -m pytest tests/bot tests/actions tests/channels
+	ENVIRONMENT=test $(BOT_PY) -m pytest tests/bot tests/actions tests/channels tests/attacks
 	$(RASA) data validate --domain bot/domain --data nlu_data stories --config config.yml
 	$(RASA) test core --model $(MODEL) --stories tests/conversations --fail-on-prediction-errors \
 	    --out results/conversations

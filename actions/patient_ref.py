@@ -25,9 +25,9 @@ def patient_ref_secret() -> bytes:
     secret = os.environ.get("PATIENT_REF_SECRET", "")
     if secret:
         return secret.encode()
-    environment = os.environ.get("ENVIRONMENT", "development")
+    environment = os.environ.get("ENVIRONMENT", "")  # no default: unset is not development
     if environment not in _DEVELOPMENT_ENVIRONMENTS:
-        raise MissingSecret(f"PATIENT_REF_SECRET must be set when ENVIRONMENT={environment}")
+        raise MissingSecret(f"PATIENT_REF_SECRET must be set when ENVIRONMENT={environment or '(unset)'}")
     return _DEVELOPMENT_SECRET.encode()
 
 

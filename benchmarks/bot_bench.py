@@ -7,7 +7,7 @@ Run it with `make bench-bot`, or directly:
 It trains models/assistant.tar.gz when its data changed (`make train`), makes the starter bot in a
 temporary directory (`rasa init --no-prompt`, which trains it), and starts, all on loopback ports:
 the booking backend on a throwaway SQLite database (seeded with the demo), the action server, and
-one `rasa run --enable-api` process per bot. Then it drives the REST channel
+one `rasa run` process per bot (no HTTP API: the REST channel is a webhook). Then it drives the REST channel
 (POST /webhooks/rest/webhook) with aiohttp, one sender id per conversation:
 
 - the assistant: greet, describe a routine problem, answer the triage questions with the buttons'
@@ -51,6 +51,7 @@ from process_cpu import group_cpu_seconds  # beside this script on sys.path
 
 REPO = Path(__file__).resolve().parent.parent
 BOT_BIN = REPO / ".venv" / "bin"
+BOT_PY = BOT_BIN / "python"
 BACKEND_PY = REPO / ".venv-backend" / "bin" / "python"
 MODEL = REPO / "models" / "assistant.tar.gz"
 CREDENTIALS = REPO / "benchmarks" / "rest-credentials.yml"  # the REST channel only, for both bots
@@ -93,7 +94,7 @@ def free_port() -> int:
 
 def base_env() -> dict[str, str]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "TF_CPP_MIN_LOG_LEVEL": "3", "RASA_TELEMETRY_ENABLED": "false",
-           "PYTHONDONTWRITEBYTECODE": "1", "SANIC_WORKERS": "1"}
+           "PYTHONDONTWRITEBYTECODE": "1", "SANIC_WORKERS": "1", "ENVIRONMENT": "development"}
     for proxy in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
         env.pop(proxy, None)  # everything is on loopback
     return env
@@ -190,7 +191,7 @@ def run_to_end(name: str, command: list[str], *, cwd: Path, log: Path, timeout: 
 
 def rasa_server(name: str, *, model: Path, endpoints: Path, tmp: Path) -> Service:
     port = free_port()
-    command = [str(BOT_BIN / "rasa"), "run", "--enable-api", "--model", str(model), "--endpoints", str(endpoints),
+    command = [str(BOT_BIN / "rasa"), "run", "--model", str(model), "--endpoints", str(endpoints),
                "--credentials", str(CREDENTIALS), "--interface", "127.0.0.1", "--port", str(port)]
     return Service(name, command, env=base_env(), cwd=REPO,
                    log=tmp / f"rasa-{port}.log", health_url=f"http://127.0.0.1:{port}/")
@@ -367,7 +368,7 @@ def machine_facts(load_at_start: tuple[float, float, float]) -> list[str]:
     return [
         *host_lines(load_at_start, width=10),
         f"Software  Rasa {rasa_version()} (one `rasa run` process per bot, SANIC_WORKERS=1), action server "
-        f"`rasa run actions`, booking backend (1 uvicorn worker, SQLite); load from aiohttp {aiohttp.__version__} "
+        f"`python -m actions.server`, booking backend (1 uvicorn worker, SQLite); load from aiohttp {aiohttp.__version__} "
         f"on Python {platform.python_version()} in this process, loopback",
     ]
 
@@ -512,10 +513,12 @@ def main(argv: list[str] | None = None) -> int:
                           log=tmp / "backend.log", health_url=f"{backend_url}/health",
                           env={**base_env(), "ENVIRONMENT": "development", "DATABASE_URL": f"sqlite:///{tmp}/booking.db",
                                "BACKEND_HOST": "127.0.0.1", "BACKEND_PORT": str(backend_port)})
-        actions = Service("actions", [str(BOT_BIN / "rasa"), "run", "actions", "--port", str(actions_port)], cwd=REPO,
+        action_token = secrets.token_urlsafe(32)
+        actions = Service("actions", [str(BOT_PY), "-m", "actions.server"], cwd=REPO,
                           log=tmp / "actions.log", health_url=f"http://127.0.0.1:{actions_port}/health",
-                          env={**base_env(), "BOOKING_BACKEND_URL": backend_url, "SANIC_HOST": "127.0.0.1",
-                               "ENVIRONMENT": "development", "PATIENT_REF_SECRET": secrets.token_hex(32)})
+                          env={**base_env(), "BOOKING_BACKEND_URL": backend_url, "ACTION_SERVER_PORT": str(actions_port),
+                               "ACTION_SERVER_TOKEN": action_token, "ENVIRONMENT": "development",
+                               "PATIENT_REF_SECRET": secrets.token_hex(32)})
         running += [backend, actions]
         start_all([backend, actions], timeout=600)
         init.wait(timeout=1800)
@@ -529,7 +532,8 @@ def main(argv: list[str] | None = None) -> int:
         # so the database URL must be the endpoint's `url` (a `host` key is passed twice and fails).
         def endpoints_file(store: str, bot: str) -> Path:
             slug = "assistant" if bot == ASSISTANT else "starter"
-            text = f"action_endpoint:\n  url: {action_url}\n" if bot == ASSISTANT else ""
+            text = (f"action_endpoint:\n  url: {action_url}\n  headers:\n    Authorization: Bearer {action_token}\n"
+                    if bot == ASSISTANT else "")
             if store == "sqlite":
                 text += f"tracker_store:\n  type: SQL\n  url: sqlite:///{tmp}/tracker-{slug}.db\n"
             return write(tmp / f"endpoints-{store}-{slug}.yml", text + "lock_store:\n  type: in_memory\n")

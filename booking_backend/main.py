@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from booking_backend.admin.router import router as admin_router
+from booking_backend.api_docs import install_api_index
 from booking_backend.appointments.router import router as appointments_router
 from booking_backend.clock import Clock, SystemClock
 from booking_backend.database import build_engine, build_session_factory
@@ -16,7 +17,7 @@ from booking_backend.directory.router import router as directory_router
 from booking_backend.errors import install_error_handlers
 from booking_backend.errors_http import responses
 from booking_backend.scheduling.router import router as slots_router
-from booking_backend.settings import Settings, get_settings
+from booking_backend.settings import Settings, SettingsError, get_settings
 from booking_backend.waitlist.router import router as waitlist_router
 
 
@@ -27,7 +28,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         version="1.0.0",
         description="Slots, holds and appointments for the triage-and-booking assistant. "
         "Times are ISO 8601 with their UK offset (Europe/London).",
+        # Swagger UI and ReDoc would load from a CDN: off everywhere. The schema and a plain index of it
+        # (api_docs) are published in development and test only.
+        openapi_url="/openapi.json" if settings.is_local else None,
+        docs_url=None,
+        redoc_url=None,
     )
+    if settings.is_local:
+        install_api_index(app)
     engine = build_engine(settings.database_url, pool_size=settings.db_pool_size)
     app.state.settings = settings
     app.state.engine = engine
@@ -51,5 +59,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
 
 def app_factory() -> FastAPI:
-    """Entry point for `uvicorn --factory booking_backend.main:app_factory`."""
-    return create_app()
+    """Entry point for `uvicorn --factory booking_backend.main:app_factory`; exits on unusable settings."""
+    try:
+        settings = get_settings()
+    except SettingsError as error:
+        # One line, not a traceback from inside uvicorn's loader.
+        raise SystemExit(f"booking_backend: {error}") from None
+    return create_app(settings)

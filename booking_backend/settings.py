@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_ADMIN_KEY = "dev-admin-key"
+
+Environment = Literal["development", "test", "production"]
+ENVIRONMENTS: tuple[str, ...] = get_args(Environment)
+# Where the fictional demo may be seeded unasked and the API is described: never production, nor any
+# environment name added later until it is listed here.
+LOCAL_ENVIRONMENTS = frozenset({"development", "test"})
+
+
+class SettingsError(RuntimeError):
+    """The environment does not describe a backend that may start; the message is one line."""
 
 
 class Settings(BaseSettings):
@@ -16,7 +26,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
 
-    environment: Literal["development", "test", "production"] = "development"
+    # No default: a deployment that forgets to say what it is must not start as a development one.
+    environment: Environment
     database_url: str = "sqlite:///var/booking.db"
     # Kept connections per process; as many again may open for a burst. 20 covers the 20 concurrent
     # clients of `make bench-backend` on one worker: with 10, connections were opened and closed
@@ -30,6 +41,11 @@ class Settings(BaseSettings):
     slot_horizon_days: int = Field(default=28, ge=1, le=366)
     admin_api_key: SecretStr | None = None
 
+    @property
+    def is_local(self) -> bool:
+        """Development or test: the demo is seeded into an empty database and the API is described."""
+        return self.environment in LOCAL_ENVIRONMENTS
+
     @model_validator(mode="after")
     def _require_secrets_outside_development(self) -> Settings:
         if self.admin_api_key is None:
@@ -41,7 +57,26 @@ class Settings(BaseSettings):
         return self
 
 
+def describe_settings_error(error: ValidationError) -> str:
+    """One line naming each bad variable and what it must be; never a secret's value."""
+    allowed = ", ".join(ENVIRONMENTS)
+    problems = []
+    for problem in error.errors(include_url=False):
+        name = "_".join(str(part) for part in problem["loc"]).upper()
+        if name == "ENVIRONMENT":
+            given = "" if problem["type"] == "missing" else f" (it is {str(problem['input'])[:40]!r})"
+            problems.append(f"ENVIRONMENT must be set to one of {allowed}{given}")
+        elif name:
+            problems.append(f"{name}: {problem['msg']}")
+        else:
+            problems.append(problem["msg"].removeprefix("Value error, "))
+    return "; ".join(problems)
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings, read once on first use."""
-    return Settings()
+    """The process-wide settings, read once on first use; SettingsError when they cannot be used."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SettingsError(describe_settings_error(error)) from None

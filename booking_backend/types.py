@@ -6,25 +6,22 @@ from datetime import date, datetime, time
 from typing import Annotated
 
 from fastapi import Path
-from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, Strict
+from pydantic import BeforeValidator, Field, PlainSerializer, Strict
 
 from booking_backend.timezone import to_london
 
-
-def _not_a_phone_number(value: str) -> str:
-    if not any(ch.isalpha() for ch in value):
-        raise ValueError("patient_ref must be the opaque pseudonym, never a phone number or other identifier")
-    return value
-
+# The only shape the action server sends (actions/patient_ref.py): "p_" + an HMAC-SHA256 hexdigest. Anything
+# else (a phone number, a chat id, a channel-prefixed address) is an identifier that must never reach us.
+PATIENT_REF_PATTERN = r"^p_[0-9a-f]{64}$"
 
 PatientRef = Annotated[
     str,
     Field(
-        pattern=r"^[A-Za-z0-9_-]{16,128}$",
-        description="The patient's pseudonym (an HMAC of their channel address): 16-128 of A-Z a-z 0-9 _ -",
-        examples=["p_3f9a1c0b7e6d5a4f"],
+        pattern=PATIENT_REF_PATTERN,
+        description="The patient's pseudonym: `p_` followed by the 64 lowercase hex digits of an HMAC-SHA256 "
+        "of their channel address under the action server's secret; never a phone number or chat id",
+        examples=["p_" + "3f9a1c0b7e6d5a4f" * 4],
     ),
-    AfterValidator(_not_a_phone_number),
 ]
 
 # Ids are INTEGER columns (32-bit on PostgreSQL): a larger number can name nothing, so it is refused as input

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import BaseSettings
+from typing import Literal
+
+from pydantic import BaseSettings, ValidationError
 
 DEVELOPMENT_ENVIRONMENTS = frozenset({"development", "test"})
 
@@ -16,13 +18,18 @@ class ChannelConfigError(RuntimeError):
 class ChannelSettings(BaseSettings):
     """The environment variables every channel shares (see README.md, "Settings")."""
 
-    environment: str = "development"
+    # No default: a deployment that forgets ENVIRONMENT must not run on the development secrets.
+    environment: Literal["development", "test", "production"]
     # HMAC key that turns a phone number or chat id into the sender id Rasa sees.
     channel_id_secret: str = ""
     # Fernet key (32 url-safe base64 bytes) for the contacts kept for reminders.
     contact_encryption_key: str = ""
     # Where channel state lives: delivery ids seen, encrypted contacts, numbered menus.
     channel_state_url: str = "sqlite:///var/channels.db"
+    # Rate limits (channels/rate_limits.py), in the `limits` notation: "20/minute;200/hour".
+    rate_limit_storage_url: str = "memory://"
+    webchat_sessions_per_address: str = "20/minute;200/hour"
+    messages_per_sender: str = "30/minute;300/hour"
 
     @property
     def is_development(self) -> bool:
@@ -38,4 +45,11 @@ class ChannelSettings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> ChannelSettings:
     """The process's channel settings (tests call `get_settings.cache_clear()` after changing env)."""
-    return ChannelSettings()
+    try:
+        return ChannelSettings()
+    except ValidationError as error:
+        fields = ", ".join(str(problem["loc"][0]).upper() for problem in error.errors())
+        raise ChannelConfigError(
+            f"Channel settings are missing or invalid: {fields}. ENVIRONMENT must be one of development, "
+            "test or production (README.md, \"Settings\")."
+        ) from None

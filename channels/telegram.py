@@ -30,10 +30,13 @@ from telegram.request import BaseRequest
 from channels import contacts
 from channels.deliveries import first_delivery
 from channels.pseudonym import channel_id_secret, sender_id
+from channels.rate_limits import SLOW_DOWN_REPLY, rate_limits
+from channels.server_limits import cap_request_size
 from channels.settings import ChannelConfigError, get_settings
 from channels.telegram_callbacks import payload_for
 from channels.telegram_output import CHANNEL, TelegramOutput, make_bot
 from channels.telegram_updates import Inbound, Kind, classify
+from channels.typed_text import UNREADABLE_REPLY
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +133,7 @@ class TelegramInput(InputChannel):  # type: ignore[misc]  # Rasa ships no type h
 
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
         telegram_webhook = Blueprint("telegram_webhook", __name__)
+        cap_request_size(telegram_webhook)
 
         @telegram_webhook.route("/health", methods=["GET"])  # type: ignore[misc]  # untyped in Sanic 21.12
         async def health(_: Request) -> HTTPResponse:
@@ -216,7 +220,11 @@ class TelegramInput(InputChannel):  # type: ignore[misc]  # Rasa ships no type h
     async def _handle(
         self, inbound: Inbound, sender: str, output: TelegramOutput, on_new_message: MessageHandler
     ) -> None:
-        if inbound.kind in (Kind.TEXT, Kind.BUTTON):
+        if inbound.kind in (Kind.TEXT, Kind.BUTTON) and not rate_limits().allow_message(CHANNEL, sender):
+            logger.warning("telegram: a message refused: the sender is over its rate limit")
+            if rate_limits().should_notify(CHANNEL, sender):
+                await output.send_text_message(sender, SLOW_DOWN_REPLY)
+        elif inbound.kind in (Kind.TEXT, Kind.BUTTON):
             text = payload_for(sender, inbound.text) if inbound.kind is Kind.BUTTON else inbound.text
             if text is None:
                 await output.send_text_message(sender, EXPIRED_BUTTON_REPLY)
@@ -225,6 +233,8 @@ class TelegramInput(InputChannel):  # type: ignore[misc]  # Rasa ships no type h
             await on_new_message(UserMessage(text, output, sender, input_channel=CHANNEL))
         elif inbound.kind is Kind.EDITED:
             await output.send_text_message(sender, EDITED_REPLY)
+        elif inbound.kind is Kind.UNREADABLE:
+            await output.send_text_message(sender, UNREADABLE_REPLY)
         elif inbound.kind is Kind.MEDIA:
             await output.send_text_message(sender, MEDIA_REPLY)
         elif inbound.kind is Kind.GROUP:

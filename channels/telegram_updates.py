@@ -6,6 +6,7 @@
 - a pressed inline button (callback query) goes to Rasa as the button's payload;
 - an edited message is NOT treated as a new message (it would run a booking step or a triage
   answer twice): the patient is asked to send the correction as a new message;
+- a text with characters nobody can read (lone surrogates) gets a "please type it again" reply;
 - stickers, photos, voice notes and other media, or an empty text, get a "please type" reply;
 - a message in a group gets a "message me privately" reply (health conversations stay private);
 - the bot being blocked or unblocked in a private chat records an opt-out or opt-in for reminders;
@@ -20,7 +21,7 @@ from enum import Enum
 
 from telegram import CallbackQuery, Chat, ChatMember, Message, Update
 
-from channels.typed_text import as_typed
+from channels.typed_text import UnreadableText, as_typed, normalise
 
 COMMANDS = {"start": "/greet", "help": "/ask_help", "stop": "/stop"}
 _COMMAND = re.compile(r"^/(?P<name>[A-Za-z0-9_]+)(?:@\w+)?(?=\s|$)")
@@ -34,6 +35,7 @@ class Kind(Enum):
     EDITED = "edited"
     MEDIA = "media"
     GROUP = "group"
+    UNREADABLE = "unreadable"
     BLOCKED = "blocked"
     UNBLOCKED = "unblocked"
     IGNORED = "ignored"
@@ -51,8 +53,11 @@ class Inbound:
 
 
 def text_for_rasa(text: str) -> str:
-    """The typed text as Rasa should see it: a known command as its intent, else text without a leading "/"."""
-    command = _COMMAND.match(text.strip())
+    """The typed text as Rasa should see it: a known command as its intent, else text without a leading "/".
+
+    Raises UnreadableText (channels.typed_text).
+    """
+    command = _COMMAND.match(normalise(text).strip())
     if command and command.group("name").lower() in COMMANDS:
         return COMMANDS[command.group("name").lower()]
     return as_typed(text)
@@ -68,7 +73,10 @@ def _from_message(message: Message) -> Inbound:
         return Inbound(Kind.IGNORED)
     if not _is_private(message.chat):
         return Inbound(Kind.GROUP, chat_id=message.chat.id)
-    text = text_for_rasa(message.text or "")
+    try:
+        text = text_for_rasa(message.text or "")
+    except UnreadableText:
+        return Inbound(Kind.UNREADABLE, chat_id=message.chat.id)
     if not text:
         return Inbound(Kind.MEDIA, chat_id=message.chat.id)
     return Inbound(Kind.TEXT, chat_id=message.chat.id, text=text)

@@ -30,9 +30,11 @@ from channels.deliveries import first_delivery
 from channels.keywords import OPTED_OUT_REPLY, REPLIES, TEXT_ONLY_REPLY, Keyword, keyword
 from channels.outbound import send_with_retry
 from channels.pseudonym import sender_id
+from channels.rate_limits import SLOW_DOWN_REPLY, rate_limits
+from channels.server_limits import cap_request_size
 from channels.settings import get_settings
 from channels.twilio_client import TRANSIENT_ERRORS, TwilioMessenger
-from channels.typed_text import as_typed
+from channels.typed_text import UNREADABLE_REPLY, UnreadableText, as_typed, normalise
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +121,7 @@ class TwilioInput(InputChannel):  # type: ignore[misc]  # rasa ships no type inf
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = Blueprint(f"{self.name()}_webhook", __name__)
+        cap_request_size(blueprint)
 
         @blueprint.route("/health", methods=["GET"])  # type: ignore[misc]
         async def health(_: Request) -> HTTPResponse:
@@ -187,14 +190,23 @@ class TwilioInput(InputChannel):  # type: ignore[misc]  # rasa ships no type inf
         self, patient: str, message: InboundMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> None:
         await asyncio.to_thread(contacts.remember, patient, self.address_channel, message.address)
-        text = message.body.strip()
-        if not text:
+        try:
+            text = normalise(message.body).strip()
+        except UnreadableText:
+            await self.send(message.address, [UNREADABLE_REPLY])
+            return
+        if not as_typed(text):
             logger.info("%s: a message without text (%d attachments) answered", self.name(), message.media_count)
             await self.send(message.address, [TEXT_ONLY_REPLY])
             return
         said = keyword(text)
         if said is not None:
             await self._answer_keyword(patient, message.address, said)
+            return
+        if not rate_limits().allow_message(self.name(), patient):
+            logger.warning("%s: a message refused: the sender is over its rate limit", self.name())
+            if rate_limits().should_notify(self.name(), patient):
+                await self.send(message.address, [SLOW_DOWN_REPLY])
             return
         contact = await asyncio.to_thread(contacts.lookup, patient)
         if contact is not None and contact.opted_out:

@@ -4,9 +4,11 @@ Routes (under /webhooks/webchat/):
   GET  /                 the page (NHS.UK frontend look; built by `npm run build` in channels/webchat_ui)
   GET  /static/<path>    its assets, from channels/webchat_ui/dist/static only
   GET  /health           {"status": "ok"}
-  POST /session          -> 201 {"token": ...}: a new conversation (the page keeps the token)
+  POST /session          -> 201 {"token": ...}: a new conversation (the page keeps the token);
+                         429 when too many were started from one address (channels/rate_limits.py)
   POST /message          Authorization: Bearer <token>, {"id": uuid, "text" | "payload"}
                          -> {"messages": [{"text", "buttons": [{"title", "payload"}], "emergency"}]}
+                         429 when the session sends too fast (the page keeps the text to send again)
 
 The token is checked before anything else (403, nothing reaches Rasa or the logs); Rasa sees
 `sender_id("webchat", token)` and nothing else about the browser. A message resent under the same id
@@ -28,6 +30,8 @@ from sanic.response import HTTPResponse
 from channels import webchat_replies
 from channels.deliveries import first_delivery
 from channels.pseudonym import channel_id_secret
+from channels.rate_limits import SLOW_DOWN_REPLY, TOO_MANY_SESSIONS_REPLY, rate_limits
+from channels.server_limits import cap_request_size
 from channels.webchat_assets import CONTENT_TYPES, api_headers, asset_headers, asset_path, page_headers, page_path
 from channels.webchat_messages import MessageError, PatientMessage, offered_payloads, page_replies, parse_message
 from channels.webchat_output import WebChatOutput
@@ -47,6 +51,16 @@ def _json(body: dict[str, Any], status: int = 200) -> HTTPResponse:
     return response.json(body, status=status, headers=api_headers())
 
 
+def _too_many(message: str) -> HTTPResponse:
+    return response.json({"error": message}, status=429, headers={**api_headers(), "Retry-After": "60"})
+
+
+def client_address(request: Request) -> str:
+    """The browser's address: behind a proxy, the one Sanic's SANIC_PROXIES_COUNT /
+    SANIC_REAL_IP_HEADER / SANIC_FORWARDED_SECRET settings say to trust, else the peer's."""
+    return str(request.remote_addr or request.ip)
+
+
 class WebChatInput(InputChannel):  # type: ignore[misc] # Rasa ships no type information
     """Serves the web chat page and its JSON API under /webhooks/webchat/."""
 
@@ -63,6 +77,7 @@ class WebChatInput(InputChannel):  # type: ignore[misc] # Rasa ships no type inf
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         webchat = Blueprint("webchat_webhook", __name__)
+        cap_request_size(webchat)
 
         async def page(request: Request) -> HTTPResponse:
             if not request.path.endswith("/"):
@@ -85,7 +100,10 @@ class WebChatInput(InputChannel):  # type: ignore[misc] # Rasa ships no type inf
         async def health(_: Request) -> HTTPResponse:
             return _json({"status": "ok", "page_built": page_path() is not None})
 
-        async def session(_: Request) -> HTTPResponse:
+        async def session(request: Request) -> HTTPResponse:
+            if not rate_limits().allow_session(client_address(request)):
+                logger.warning("webchat session refused: too many from one address")
+                return _too_many(TOO_MANY_SESSIONS_REPLY)
             return _json({"token": start_session()}, status=201)
 
         async def message(request: Request) -> HTTPResponse:
@@ -113,6 +131,9 @@ class WebChatInput(InputChannel):  # type: ignore[misc] # Rasa ships no type inf
         """Rasa's replies to `incoming`, produced once however often the page resends it."""
         if webchat_replies.lookup(patient.token_hash, incoming.id) is not None:
             return await self._replay(patient, incoming)
+        if not rate_limits().allow_message(CHANNEL, patient.sender_id):
+            logger.warning("webchat message refused: the session is over its rate limit")
+            return _too_many(SLOW_DOWN_REPLY)
         if incoming.payload is not None and incoming.payload not in offered_payloads(
             webchat_replies.latest_replies(patient.token_hash)
         ):

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from channels.typed_text import as_typed
+from channels.typed_text import UnreadableText, as_typed
 
 MAX_TEXT_LENGTH = 1000
 MAX_PAYLOAD_LENGTH = 500
@@ -36,10 +36,8 @@ class PatientMessage:
     @property
     def for_rasa(self) -> str:
         """The text Rasa parses: a button's payload, or the typed words (never read as a /intent)."""
-        if self.payload is not None:
-            return self.payload
-        # A typed "/inform{...}" would skip the NLU pipeline, and with it the red-flag screen.
-        return as_typed(self.text or "")
+        # `text` went through `as_typed` in `parse_message`: it cannot be read as a /intent.
+        return self.payload if self.payload is not None else self.text or ""
 
     @property
     def body_hash(self) -> str:
@@ -80,7 +78,11 @@ def _message_id(value: object) -> str:
 def _text(value: object) -> str:
     if not isinstance(value, str):
         raise MessageError('"text" must be a string.')
-    text = value.strip()
+    try:
+        # A typed "/inform{...}" would skip the NLU pipeline, and with it the red-flag screen.
+        text = as_typed(value)
+    except UnreadableText as error:
+        raise MessageError(str(error)) from error
     if not text:
         raise MessageError("Type a message before sending.")
     if len(text) > MAX_TEXT_LENGTH:

@@ -4,6 +4,7 @@ Rasa server, each started as a subprocess on a free port and reached only over H
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import sqlite3
 import subprocess
@@ -19,6 +20,8 @@ BOT_BIN = ROOT / ".venv" / "bin"
 BACKEND_PYTHON = Path(os.environ.get("BACKEND_PYTHON", ROOT / ".venv-backend" / "bin" / "python"))
 MODEL = ROOT / "models" / "assistant.tar.gz"
 ADMIN_KEY = "actions-test-admin-key-0123456789"
+# The secret the Rasa servers of this test run send to its action servers (endpoints.yml).
+ACTION_SERVER_TOKEN = secrets.token_urlsafe(32)
 
 
 def free_port() -> int:
@@ -119,27 +122,29 @@ def bot_env(**settings: str) -> dict[str, str]:
 
 
 def action_server(folder: Path, backend_url: str, **settings: str) -> ServerProcess:
-    """`rasa run actions` on a free port, talking to the backend at `backend_url`."""
+    """`python -m actions.server` on a free loopback port, talking to the backend at `backend_url`."""
     port = free_port()
-    env = bot_env(BOOKING_BACKEND_URL=backend_url, **settings)
+    env = bot_env(
+        BOOKING_BACKEND_URL=backend_url, ACTION_SERVER_HOST="127.0.0.1", ACTION_SERVER_PORT=str(port),
+        **{"ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN, **settings},
+    )
     return ServerProcess(
-        "actions", [str(BOT_BIN / "rasa"), "run", "actions", "--port", str(port)],
+        "actions", [str(BOT_BIN / "python"), "-m", "actions.server"],
         folder=folder, port=port, env=env, startup_seconds=180,
     )
 
 
 def rasa_server(folder: Path, actions_url: str, **settings: str) -> ServerProcess:
-    """`rasa run` with the trained model, bot/credentials.yml and a throwaway SQLite tracker store."""
+    """`python -m bot.server` (`rasa run` with the trained model, bot/credentials.yml, the API off unless
+    `settings` turn it on) on a free loopback port, with a throwaway SQLite tracker store."""
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}; `make test` trains it first")
     port = free_port()
     env = bot_env(
         ACTION_ENDPOINT_URL=f"{actions_url}/webhook", TRACKER_STORE_URL=f"sqlite:///{folder / 'tracker.db'}",
         LOCK_STORE_TYPE="in_memory", REDIS_HOST="127.0.0.1", REDIS_PORT="6379", REDIS_DB="1",
-        CHANNEL_STATE_URL=f"sqlite:///{folder / 'channels.db'}", **settings,
+        CHANNEL_STATE_URL=f"sqlite:///{folder / 'channels.db'}", RASA_MODEL=str(MODEL), RASA_PORT=str(port),
+        RASA_INTERFACE="127.0.0.1", **{"ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN, **settings},
     )
-    command = [
-        str(BOT_BIN / "rasa"), "run", "--model", str(MODEL), "--endpoints", "endpoints.yml",
-        "--credentials", "bot/credentials.yml", "--port", str(port), "--interface", "127.0.0.1",
-    ]
+    command = [str(BOT_BIN / "python"), "-m", "bot.server"]
     return ServerProcess("rasa", command, folder=folder, port=port, env=env, health_path="/", startup_seconds=300)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import uuid
 from collections.abc import Iterator
@@ -199,9 +201,14 @@ def world(admin: TestClient) -> World:
     return build_world(admin)
 
 
+def patient_ref_for(label: str) -> str:
+    """A pseudonym made the way the action server makes one: `p_` + an HMAC-SHA256 hexdigest of `label`."""
+    return "p_" + hmac.new(b"booking-backend-tests", label.encode(), hashlib.sha256).hexdigest()
+
+
 def patient(n: int = 1) -> str:
-    """A fake pseudonym, shaped like the HMAC the assistant sends."""
-    return f"p_test{n:04d}" + "a" * 12
+    """The pseudonym of test patient number `n`."""
+    return patient_ref_for(f"patient-{n}")
 
 
 @pytest.fixture

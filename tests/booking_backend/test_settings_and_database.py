@@ -24,6 +24,7 @@ def test_production_with_short_admin_key_refuses_to_start() -> None:
 
 
 def test_settings_read_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "test")
     monkeypatch.setenv("HOLD_TTL_SECONDS", "120")
     monkeypatch.setenv("MIN_NOTICE_MINUTES", "1440")
     settings = Settings()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 from cryptography.fernet import Fernet
 
+from channels.rate_limits import rate_limits
 from channels.settings import get_settings
 from tests.channels.recording_api import RecordingApi
 from tests.channels.telegram_api import route_bot_api
@@ -57,6 +58,10 @@ def channel_settings(api_url: str) -> dict[str, str]:
         "TELEGRAM_API_BASE_URL": f"{api_url}/bot",
         "CHANNEL_ID_SECRET": CHANNEL_ID_SECRET,
         "CONTACT_ENCRYPTION_KEY": CONTACT_ENCRYPTION_KEY,
+        # Many sessions and quick messages from one test client; the attack suite (tests/attacks) tries
+        # the shipped limits.
+        "WEBCHAT_SESSIONS_PER_ADDRESS": "1000/minute",
+        "MESSAGES_PER_SENDER": "1000/minute",
     }
 
 
@@ -82,8 +87,10 @@ def channel_state(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> Iterator
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("CHANNEL_STATE_URL", state_url)
     get_settings.cache_clear()
+    rate_limits.cache_clear()
     yield state_url
     get_settings.cache_clear()
+    rate_limits.cache_clear()
 
 
 @dataclass(frozen=True)
