@@ -58,7 +58,7 @@ def is_authorised(request: Request, token: str) -> bool:
 
 def build_app(token: str) -> Sanic:
     """rasa_sdk's app for the `actions` package, with no CORS, the token check and a quiet 500."""
-    app = create_app("actions", cors_origins=None)
+    app: Sanic = create_app("actions", cors_origins=None)
     app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
 
     @app.middleware("request")  # type: ignore[misc]  # untyped in Sanic 21.12

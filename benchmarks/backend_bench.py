@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import os
 import random
 import shutil
@@ -245,7 +246,9 @@ async def booking_phase(base: str, pool: list[int], *, clients: int, duration: f
         rng = random.Random(2000 + number)
         while time.monotonic() < deadline and attempts < max_pairs:
             attempts += 1
-            patient_ref = f"bench_c{number:02d}_{attempts:07d}_{uuid.uuid4().hex[:8]}"
+            # The backend takes only pseudonyms shaped like the action server's (`p_` + 64 hex digits).
+            label = f"bench_c{number:02d}_{attempts:07d}_{uuid.uuid4().hex[:8]}"
+            patient_ref = "p_" + hashlib.sha256(label.encode()).hexdigest()
             slot_id = await choose_slot(rng, http)
             if slot_id is None:
                 continue

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 
 ENVIRONMENTS = ("development", "test", "production")
 MIN_SECRET_LENGTH = 32
+DEBUG_FLAGS = frozenset({"--debug", "-vv"})
 
 
 class StartRefused(RuntimeError):
@@ -32,6 +33,9 @@ def rasa_command(env: Mapping[str, str], extra: Sequence[str] = ()) -> list[str]
     environment = env.get("ENVIRONMENT", "")
     if environment not in ENVIRONMENTS:
         raise StartRefused(f"ENVIRONMENT must be set to one of {', '.join(ENVIRONMENTS)} (got {environment!r}).")
+    if environment == "production" and (DEBUG_FLAGS & set(extra) or env.get("LOG_LEVEL", "").upper() == "DEBUG"):
+        # Rasa's own DEBUG lines quote every message and slot: patients' words in the logs.
+        raise StartRefused("debug logging prints patients' messages; it is refused when ENVIRONMENT=production.")
     if len(env.get("ACTION_SERVER_TOKEN", "")) < MIN_SECRET_LENGTH:
         raise StartRefused(
             f"ACTION_SERVER_TOKEN must be set (at least {MIN_SECRET_LENGTH} characters): the Rasa server sends "

@@ -23,7 +23,9 @@ def refuse_open_api(argv: Sequence[str]) -> None:
     `python -m bot.server` never does that; this stops a hand-typed `rasa run --enable-api` too.
     """
     if "--enable-api" in argv and not {"--auth-token", "-t", "--jwt-secret"} & set(argv):
-        raise ChannelConfigError("Rasa's HTTP API must not run without --auth-token or --jwt-secret (see bot/server.py).")
+        raise ChannelConfigError(
+            "Rasa's HTTP API must not run without --auth-token or --jwt-secret (start it with python -m bot.server)."
+        )
 
 
 def cap_request_size(blueprint: Blueprint) -> None:

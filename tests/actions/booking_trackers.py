@@ -89,7 +89,7 @@ async def book_for(sender: str, slot: Slot, label: str | None = None) -> Booking
 
 async def someone_else_holds(url: str, slot: Slot) -> None:
     async with BackendClient(url) as other:
-        await other.hold(slot.id, f"p_{uuid.uuid4().hex}", idempotency_key=turn("other"))
+        await other.hold(slot.id, patient_ref(new_sender()), idempotency_key=turn("other"))
 
 
 def stored_all(models: list[Slot] | list[Booking]) -> list[dict[str, Any]]:

@@ -97,7 +97,7 @@ async def test_confirm_booking_quota_used_explains_and_lets_the_slot_go(
 
     assert responses(dispatcher) == ["utter_quota_used"]
     assert events == [*ended("quota_used"), SlotSet("dependant_label", None)]
-    other = await get_client().hold(slot.id, f"p_{turn('other')}", idempotency_key=turn("hold"))
+    other = await get_client().hold(slot.id, patient_ref(turn('other')), idempotency_key=turn("hold"))
     assert other.slot_id == slot.id  # nothing left held
 
 
@@ -140,5 +140,5 @@ async def test_confirm_booking_after_the_hold_lapsed_offers_times_again(strict_b
     assert responses(dispatcher) == ["utter_hold_expired", "utter_offer_slots"]
     assert events[-1] == SlotSet("booking_outcome", "hold_expired")
     assert SlotSet("booking_step", "choosing_slot") in events
-    other = await get_client().hold(slot.id, f"p_{turn('other')}", idempotency_key=turn("hold"))
+    other = await get_client().hold(slot.id, patient_ref(turn('other')), idempotency_key=turn("hold"))
     assert other.slot_id == slot.id  # the lapsed time is free for anyone again

@@ -69,7 +69,7 @@ async def test_action_emergency_releases_a_held_slot(shared_client_on_backend: s
     events = await ActionEmergency().run(CollectingDispatcher(), state, domain())
 
     assert SlotSet("hold_id", None) in events and SlotSet("booking_step", None) in events
-    other = await get_client().hold(slot.id, "p_someone_else_entirely", idempotency_key="test-other-hold")
+    other = await get_client().hold(slot.id, patient_ref("someone else entirely"), idempotency_key="test-other-hold")
     assert other.slot_id == slot.id  # the slot is free again at once, not after the hold lapses
 
 

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.action_release_hold import ActionReleaseHold
 from actions.backend_client import get_client
 from actions.booking_state import stored
+from actions.patient_ref import patient_ref
 from tests.actions.booking_trackers import DOMAIN, hold_for, new_sender, responses, soonest, tracker, turn
 
 pytestmark = pytest.mark.anyio
@@ -29,7 +30,7 @@ async def test_release_hold_at_the_confirm_step_lets_the_slot_go(shared_client_o
 
     assert events == RELEASED
     assert responses(dispatcher) == ["utter_booking_not_made"]
-    other = await get_client().hold(slot.id, f"p_{turn('other')}", idempotency_key=turn("hold"))
+    other = await get_client().hold(slot.id, patient_ref(turn('other')), idempotency_key=turn("hold"))
     assert other.slot_id == slot.id
 
 

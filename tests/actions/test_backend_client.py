@@ -34,6 +34,7 @@ from actions.backend_client import (
     get_client,
     turn_key,
 )
+from actions.patient_ref import patient_ref
 
 pytestmark = pytest.mark.anyio
 UK = backend_client.UK
@@ -44,7 +45,8 @@ def new_key() -> str:
 
 
 def new_patient() -> str:
-    return f"p_{uuid.uuid4().hex}"
+    """A pseudonym made the way the actions make one, for a sender nobody else uses."""
+    return patient_ref(f"test-{uuid.uuid4().hex}")
 
 
 @pytest.fixture

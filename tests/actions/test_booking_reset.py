@@ -7,6 +7,7 @@ from rasa_sdk.events import SlotSet
 
 from actions.backend_client import get_client
 from actions.booking_reset import abandon_booking
+from actions.patient_ref import patient_ref
 from tests.actions.booking_trackers import hold_for, new_sender, soonest, tracker, turn, unreachable_backend
 
 pytestmark = pytest.mark.anyio
@@ -25,7 +26,7 @@ async def test_abandon_booking_releases_the_hold_and_clears_the_flow(shared_clie
 
     assert events == [SlotSet("booking_outcome", "released"), *(SlotSet(name, None) for name in FLOW),
                       SlotSet("dependant_label", None)]
-    other = await get_client().hold(slot.id, f"p_{turn('other')}", idempotency_key=turn("hold"))
+    other = await get_client().hold(slot.id, patient_ref(turn('other')), idempotency_key=turn("hold"))
     assert other.slot_id == slot.id
 
 

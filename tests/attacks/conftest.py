@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from channels.settings import get_settings
-
 from tests.channels.conftest import STACK_TIMEOUT_SECONDS, TELEGRAM_BOT_TOKEN, AssistantStack, channel_settings
 from tests.channels.recording_api import RecordingApi
 from tests.channels.telegram_api import route_bot_api
 from tests.channels.test_twilio_webhook import MESSAGES_PATH, message_created
 from tests.stack import ServerProcess, action_server, backend_process, prepare_backend_database, rasa_server
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests on a running stack get a longer timeout than the suite's default (start-up counts)."""
@@ -46,6 +46,8 @@ def shipped_channel_settings(api_url: str) -> dict[str, str]:
     """The channels' test secrets, with the shipped rate limits (not the relaxed ones of tests/channels)."""
     settings = channel_settings(api_url)
     del settings["WEBCHAT_SESSIONS_PER_ADDRESS"], settings["MESSAGES_PER_SENDER"]
+    # As behind one TLS proxy: Sanic takes the client's address from the last X-Forwarded-For entry.
+    settings["SANIC_PROXIES_COUNT"] = "1"
     return settings
 
 

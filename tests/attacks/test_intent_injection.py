@@ -4,6 +4,7 @@ triage, and "/ /describe_symptoms{...}" with red flags in it still gets the emer
 from __future__ import annotations
 
 import json
+import random
 import uuid
 from typing import Any
 
@@ -21,11 +22,19 @@ CHEST_PAIN = 'describe_symptoms{"complaint": "crushing chest pain and I cannot b
 PREFIXES = ["/ /", "//", " \u200b/", "\uff0f", "\u2215 ", "/\u00a0/"]
 
 
-class WebChat:
-    """A web chat session on the stack, as the page uses it."""
+def client_address() -> str:
+    """A documentation-range address of its own, so that one test's burst does not limit another's."""
+    return f"198.51.100.{random.randrange(1, 255)}, 203.0.113.{random.randrange(1, 255)}"
 
-    def __init__(self, stack: AttackStack) -> None:
-        self.client = httpx.Client(base_url=f"{stack.rasa_url}/webhooks/webchat/", timeout=90)
+
+class WebChat:
+    """A web chat session on the stack, as the page behind the stack's (simulated) proxy uses it."""
+
+    def __init__(self, stack: AttackStack, address: str | None = None) -> None:
+        self.client = httpx.Client(
+            base_url=f"{stack.rasa_url}/webhooks/webchat/", timeout=90,
+            headers={"X-Forwarded-For": address or client_address()},
+        )
         answer = self.client.post("session")
         assert answer.status_code == 201, answer.text
         self.token = answer.json()["token"]

@@ -152,3 +152,9 @@ def test_hand_typed_open_api_is_refused_at_start(argv: list[str]) -> None:
 def test_hand_typed_api_with_a_token_starts() -> None:
     refuse_open_api(["rasa", "run", "--enable-api", "--auth-token", API_TOKEN])
     refuse_open_api(["rasa", "run"])
+
+
+@pytest.mark.parametrize(("extra", "log_level"), [(["--debug"], ""), (["-vv"], ""), ([], "DEBUG")])
+def test_rasa_command_refuses_debug_logging_in_production(extra: list[str], log_level: str) -> None:
+    with pytest.raises(StartRefused, match="debug logging"):
+        rasa_command({"ENVIRONMENT": "production", "ACTION_SERVER_TOKEN": "x" * 32, "LOG_LEVEL": log_level}, extra)

@@ -50,6 +50,22 @@ class TwilioPatient:
     def say(self, body: str, timeout: float = 60) -> list[str]:
         """Send `body`; the texts of the turn's replies once they have stopped arriving."""
         before = len(self.replies())
+        self.post(body)
+        deadline = time.monotonic() + timeout
+        seen, quiet_since = before, time.monotonic()
+        while time.monotonic() < deadline:
+            count = len(self.replies())
+            if count != seen:
+                seen, quiet_since = count, time.monotonic()
+            elif count > before and time.monotonic() - quiet_since >= QUIET_SECONDS:
+                break
+            time.sleep(0.1)
+        texts = [request.form["Body"] for request in self.replies()[before:]]
+        assert texts, f"no reply to {body!r} within {timeout} s"
+        return texts
+
+    def post(self, body: str) -> None:
+        """Deliver `body` as Twilio would (signed), without waiting for the replies."""
         sid = f"SM{uuid.uuid4().hex}"
         changes = {"Body": body, "MessageSid": sid, "SmsMessageSid": sid, "SmsSid": sid, "From": self.address}
         pairs = [
@@ -63,18 +79,6 @@ class TwilioPatient:
             headers={"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature},
         )
         assert answer.status_code == 200, answer.text
-        deadline = time.monotonic() + timeout
-        seen, quiet_since = before, time.monotonic()
-        while time.monotonic() < deadline:
-            count = len(self.replies())
-            if count != seen:
-                seen, quiet_since = count, time.monotonic()
-            elif count > before and time.monotonic() - quiet_since >= QUIET_SECONDS:
-                break
-            time.sleep(0.1)
-        texts = [request.form["Body"] for request in self.replies()[before:]]
-        assert texts, f"no reply to {body!r} within {timeout} s"
-        return texts
 
 
 @pytest.fixture(scope="module")
