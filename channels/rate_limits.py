@@ -17,6 +17,7 @@ from functools import lru_cache
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from redis.exceptions import RedisError
 
 from channels.settings import get_settings
 
@@ -38,7 +39,9 @@ class RateLimits:
     """The limits of one process, on the store `storage_url` names (memory://, redis://...)."""
 
     def __init__(self, storage_url: str, sessions_per_address: str, messages_per_sender: str) -> None:
-        self._limiter = MovingWindowRateLimiter(storage_from_string(storage_url))
+        # limits 2.x's strategies hold their storage by weak reference: keep it alive here.
+        self._storage = storage_from_string(storage_url)
+        self._limiter = MovingWindowRateLimiter(self._storage)
         self._sessions = parse_many(sessions_per_address)
         self._messages = parse_many(messages_per_sender)
         # At most one "slow down" reply a minute per sender: a flood must not turn into a flood of texts.
@@ -63,7 +66,7 @@ class RateLimits:
                 return False
             for item in items:
                 self._limiter.hit(item, *key)
-        except Exception as error:  # the shared store is down: fail open, see the module docstring
+        except (OSError, RedisError) as error:  # the shared store is down: fail open, see the module docstring
             logger.warning("rate limit store unavailable (%s): request allowed", type(error).__name__)
         return True
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from channels.settings import get_settings
 from tests.channels.conftest import STACK_TIMEOUT_SECONDS, TELEGRAM_BOT_TOKEN, AssistantStack, channel_settings
 from tests.channels.recording_api import RecordingApi
 from tests.channels.telegram_api import route_bot_api
@@ -86,12 +85,3 @@ def attack_stack(tmp_path_factory: pytest.TempPathFactory, attack_api: Recording
         for server in reversed(servers):
             server.stop()
 
-
-@pytest.fixture
-def channel_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The stack's channel secrets in this process, to compute a patient's pseudonym as the stack does."""
-    for name, value in shipped_channel_settings("http://127.0.0.1:9").items():
-        monkeypatch.setenv(name, value)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()

@@ -58,7 +58,7 @@ def test_action_server_listens_on_loopback_only(attack_stack: AttackStack) -> No
     "headers",
     [
         {},
-        {"Authorization": "Bearer "},
+        {"Authorization": "Bearer"},
         {"Authorization": "Bearer wrong-token-wrong-token-wrong-token"},
         {"Authorization": f"Bearer {ACTION_SERVER_TOKEN[:-1]}"},
         {"Authorization": f"Basic {ACTION_SERVER_TOKEN}"},

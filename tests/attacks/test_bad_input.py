@@ -3,6 +3,7 @@ cleaned at the door, with a clear message, and never hold up anyone else's conve
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 import uuid
@@ -13,11 +14,13 @@ import httpx
 import pytest
 
 from channels.server_limits import MAX_REQUEST_BYTES
+from channels.telegram import SECRET_HEADER
 from channels.typed_text import UNREADABLE_REPLY
 from tests.attacks.conftest import AttackStack
 from tests.attacks.test_intent_injection import WebChat
 from tests.channels.conftest import TELEGRAM_SECRET_TOKEN
-from tests.channels.test_e2e_telegram import TelegramPatient
+from tests.channels.telegram_api import text_update
+from tests.channels.test_e2e_telegram import WEBHOOK, TelegramPatient, _update_ids
 
 WEBHOOKS = ["/webhooks/webchat/message", "/webhooks/webchat/session", "/webhooks/twilio_sms/webhook",
             "/webhooks/whatsapp/webhook", "/webhooks/telegram/webhook"]
@@ -80,8 +83,16 @@ def test_webchat_lone_surrogate_gets_a_clear_422(attack_stack: AttackStack) -> N
 
 def test_telegram_lone_surrogate_gets_a_clear_reply(attack_stack: AttackStack) -> None:
     patient = TelegramPatient(attack_stack, 700900320)
-    turn = patient.say("chest pain \ud800")
-    assert [message["text"] for message in turn] == [UNREADABLE_REPLY]
+    before = len(patient.sent())
+    # Escaped in the JSON, as a client with broken UTF-16 would send it.
+    update = json.dumps(text_update(next(_update_ids), "chest pain \ud800", chat_id=patient.chat_id))
+    answer = httpx.post(attack_stack.rasa_url + WEBHOOK, content=update.encode(),
+                        headers={SECRET_HEADER: TELEGRAM_SECRET_TOKEN, "Content-Type": "application/json"}, timeout=15)
+    assert answer.status_code == 200
+    deadline = time.monotonic() + 30
+    while len(patient.sent()) == before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [message["text"] for message in patient.sent()[before:]] == [UNREADABLE_REPLY]
 
 
 def test_telegram_update_with_nul_bytes_is_answered(attack_stack: AttackStack) -> None:

@@ -227,6 +227,31 @@ def test_webchat_dropped_response_is_retried_and_answered_once(browser: Browser,
     ]
 
 
+def test_webchat_rate_limited_message_waits_and_is_sent_again(browser: Browser, chat_url: str) -> None:
+    chat = open_chat(browser, chat_url, DESKTOP)
+    limited: list[str] = []
+
+    def over_the_limit_once(route: Route) -> None:
+        if limited:
+            route.continue_()
+            return
+        limited.append(route.request.post_data or "")
+        route.fulfill(status=429, headers={"Retry-After": "2", "Content-Type": "application/json"},
+                      body='{"error": "You are sending messages faster than I can read them."}')
+
+    chat.page.route("**/webhooks/webchat/message", over_the_limit_once)
+    box = chat.page.get_by_label("Your message")
+    box.fill("hello")
+    box.press("Enter")
+    chat.page.get_by_text("You're sending messages quickly, so your message will be sent in 2 seconds").wait_for()
+    assert "call 999" in chat.page.locator("#chat-status").inner_text()
+    chat.page.wait_for_function("() => document.querySelectorAll('.chat-message--bot').length === 1",
+                                timeout=TURN_MS)
+    assert len(limited) == 1
+    assert "Hello" in chat.last_bot_message()
+    assert len(chat.page.locator(".chat-message--patient").all_inner_texts()) == 1
+
+
 @pytest.mark.parametrize("viewport", [NARROW, DESKTOP], ids=["320px", "desktop"])
 def test_webchat_has_no_serious_accessibility_violations(
     browser: Browser, chat_url: str, viewport: dict[str, int]

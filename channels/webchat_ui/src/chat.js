@@ -219,6 +219,7 @@
 
   function startSession() {
     return fetch("session", { method: "POST", cache: "no-store", credentials: "omit" }).then(function (response) {
+      if (response.status === 429) { throw { limited: response }; }
       if (response.status !== 201) { throw new Error("session " + response.status); }
       return response.json();
     }).then(function (body) {
@@ -267,7 +268,7 @@
       try {
         response = await post(message.body);
       } catch (error) {
-        response = null;
+        response = error && error.limited ? error.limited : null;
       }
       if (response && response.status === 200) {
         setStatus("");
@@ -287,6 +288,14 @@
         // The assistant failed on this message and will not answer its id again: a fresh try.
         message.body.id = newId();
         save();
+      }
+      if (response && response.status === 429) {
+        // Over a rate limit: the message stays in the outbox and goes again, same id, after the wait.
+        var wait = Math.min(Math.max(parseInt(response.headers.get("Retry-After"), 10) || 60, 1), 300) * 1000;
+        setStatus("You're sending messages quickly, so your message will be sent in " + seconds(wait) +
+          ". If it's an emergency, call 999 now.");
+        await sleep(wait);
+        continue;
       }
       if (response && [400, 413, 422].indexOf(response.status) !== -1) {
         var refusal = await response.json().catch(function () { return {}; });
