@@ -109,7 +109,7 @@ test-bot: $(BOT_VENV)/.installed $(BACKEND_VENV)/.installed $(WEBCHAT_BUILT) $(M
 lint: deps ## ruff and mypy on both sides
 	$(BACKEND_VENV)/bin/ruff check booking_backend tests/booking_backend benchmarks
 	$(BACKEND_VENV)/bin/mypy booking_backend
-	$(BOT_VENV)/bin/ruff check bot actions channels tests/bot tests/actions tests/channels tests/stack.py tests/services.py
+	$(BOT_VENV)/bin/ruff check bot actions channels tests/bot tests/actions tests/channels tests/attacks tests/stack.py tests/services.py
 	$(BOT_VENV)/bin/mypy --python-version 3.10 bot actions channels
 
 eval-triage: $(BOT_VENV)/.installed ## triage dev set: confusion matrix, accuracy, emergency recall

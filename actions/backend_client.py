@@ -13,6 +13,10 @@ Actions use the process-wide client::
 Every state-changing call takes an `idempotency_key`; the backend answers a replay with the first
 response, which is what makes retrying a POST after a timeout or a 5xx safe. `turn_key` derives that
 key from the conversation turn, so a re-run of the same action for the same message is a replay too.
+
+Every call carries `Authorization: Bearer <BACKEND_API_TOKEN>`, the backend's shared secret, read from the
+environment on the first call (never at import); in development and test an unset one falls back to the
+value the backend uses there.
 """
 
 from __future__ import annotations
@@ -60,10 +64,11 @@ from actions.backend_results import (
 
 # Actions import results and errors from here, the one module that talks to the backend.
 __all__ = [
-    "UK", "BackendClient", "BackendError", "BackendUnavailable", "Booking", "BookingNotActive", "Conflict",
-    "Hold", "HoldExpired", "HoldNotActive", "IdempotencyKeyReused", "InvalidRequest", "Location", "NotFound",
-    "Practitioner", "PractitionerSummary", "QuotaExceeded", "Service", "Slot", "SlotUnavailable",
-    "TooLateToChange", "WaitlistEntry", "WaitlistPreferences", "close_client", "get_client", "turn_key",
+    "UK", "ApiTokenRefused", "BackendClient", "BackendError", "BackendUnavailable", "Booking", "BookingNotActive",
+    "Conflict", "Hold", "HoldExpired", "HoldNotActive", "IdempotencyKeyReused", "InvalidRequest", "Location",
+    "MissingApiToken", "NotFound", "Practitioner", "PractitionerSummary", "QuotaExceeded", "Service", "Slot",
+    "SlotUnavailable", "TooLateToChange", "WaitlistEntry", "WaitlistPreferences", "backend_api_token",
+    "close_client", "get_client", "turn_key",
 ]
 
 logger = logging.getLogger(__name__)
@@ -71,6 +76,36 @@ logger = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 DEFAULT_TIMEOUT = httpx.Timeout(5.0, connect=2.0)
 _KEY_VERSION = "v1"
+# Development and test only, and the same text as booking_backend/settings.py's (the two sides share no
+# code): the backend accepts it there when BACKEND_API_TOKEN is unset, and refuses to start with it in production.
+_DEVELOPMENT_API_TOKEN = "dev-backend-api-token"  # noqa: S105
+_DEVELOPMENT_ENVIRONMENTS = frozenset({"development", "test"})
+
+
+# ------------------------------------------------------------------------------------------------- the token
+
+# Both are BackendUnavailable: to a patient the backend is unusable either way, and the actions already turn
+# that into "book another way" instead of failing the turn. A failed turn would also drop the messages
+# dispatched before the failure, such as the 999 advice that action_emergency gives before releasing a hold.
+
+
+class MissingApiToken(BackendUnavailable):
+    """BACKEND_API_TOKEN is not set outside development and test: no call is sent."""
+
+
+class ApiTokenRefused(BackendUnavailable):
+    """401: the backend does not accept this action server's BACKEND_API_TOKEN."""
+
+
+def backend_api_token() -> str:
+    """The backend's shared secret; raises MissingApiToken when unset outside development and test."""
+    token = os.environ.get("BACKEND_API_TOKEN", "")
+    if token:
+        return token
+    environment = os.environ.get("ENVIRONMENT", "")  # no default: unset is not development
+    if environment not in _DEVELOPMENT_ENVIRONMENTS:
+        raise MissingApiToken(f"BACKEND_API_TOKEN must be set when ENVIRONMENT={environment or '(unset)'}")
+    return _DEVELOPMENT_API_TOKEN
 
 
 # ----------------------------------------------------------------------------------------------------- client
@@ -127,10 +162,15 @@ class BackendClient:
         backoff_seconds: float = 0.2,
         budget_seconds: float = 8.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        api_token: str | None = None,
     ) -> None:
         if attempts < 1:
             raise ValueError("attempts must be at least 1")
         self.base_url = (base_url or os.environ.get("BOOKING_BACKEND_URL") or DEFAULT_BASE_URL).rstrip("/")
+        # Resolved on the first call, so that a missing token fails that call, where the actions handle the
+        # backend being unavailable, rather than `get_client()`.
+        self._api_token = api_token
+        self._authorization: str | None = None
         self._attempts = attempts
         self._backoff = backoff_seconds
         self._budget = budget_seconds
@@ -259,6 +299,17 @@ class BackendClient:
 
     # ------------------------------------------------------------------------------------------------ plumbing
 
+    def _bearer(self) -> str:
+        """The Authorization header's value, read once; MissingApiToken (logged) when there is no token."""
+        if self._authorization is None:
+            try:
+                token = self._api_token or backend_api_token()
+            except MissingApiToken as error:
+                logger.error("The booking backend cannot be called: %s", error)
+                raise
+            self._authorization = f"Bearer {token}"
+        return self._authorization
+
     async def _get(
         self, result: type[_R], path: str,
         params: Mapping[str, str | int | float | None] | _Params | None = None,
@@ -279,6 +330,12 @@ class BackendClient:
         idempotency_key: str | None = None,
     ) -> _R:
         response = await self._send(method, path, params=params, json=json, idempotency_key=idempotency_key)
+        if response.status_code == 401:
+            # Not the patient's doing and not to be retried: the deployment's secrets disagree.
+            logger.error("%s %s: the booking backend refused BACKEND_API_TOKEN (401); check that both sides "
+                         "have the same one", method, path)
+            raise ApiTokenRefused("the booking backend refused this action server's BACKEND_API_TOKEN",
+                                  status_code=401, code="unauthorized")
         if response.is_error:
             error = error_from_response(response)
             logger.debug("%s %s refused: %d %s", method, path, response.status_code, error.code)
@@ -299,7 +356,9 @@ class BackendClient:
         """One request, retried on connection failures and 5xx while that is safe and within the budget."""
         # A GET changes nothing; a POST may run twice only because the backend replays a known key.
         replay_safe = method == "GET" or idempotency_key is not None
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        headers = {"Authorization": self._bearer()}
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
         deadline = time.monotonic() + self._budget
         attempt = 0
         while True:

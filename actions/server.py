@@ -61,7 +61,7 @@ def build_app(token: str) -> Sanic:
     app: Sanic = create_app("actions", cors_origins=None)
     app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
 
-    @app.middleware("request")  # type: ignore[misc]  # untyped in Sanic 21.12
+    @app.middleware("request")  # type: ignore[misc,no-untyped-call]  # untyped in Sanic 21.12
     async def require_token(request: Request) -> HTTPResponse | None:
         if request.path == "/health" and request.method in ("GET", "HEAD"):
             return None
@@ -70,7 +70,7 @@ def build_app(token: str) -> Sanic:
             return response.json({"error": "unauthorised"}, status=401)
         return None
 
-    @app.exception(Exception)  # type: ignore[misc]  # untyped in Sanic 21.12
+    @app.exception(Exception)  # type: ignore[misc,no-untyped-call]  # untyped in Sanic 21.12
     async def failed(_: Request, error: Exception) -> HTTPResponse:
         logger.error("action server: a request failed: %s", type(error).__name__)
         return response.json({"error": "the action failed"}, status=500)

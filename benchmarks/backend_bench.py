@@ -26,6 +26,7 @@ import asyncio
 import hashlib
 import os
 import random
+import secrets
 import shutil
 import signal
 import socket
@@ -73,6 +74,10 @@ SERVICE_WEIGHTS = {
     "physiotherapist": 10, "mental_health": 10, "dental": 5,
 }
 SEARCH_KINDS = {"service": 40, "weekday+part_of_day": 20, "near": 20, "date window": 20}
+# The patient API's shared secret for this run's server (BACKEND_API_TOKEN); every load client sends it, so the
+# figures include the token check a deployment pays.
+API_TOKEN = secrets.token_urlsafe(32)
+API_HEADERS = {"Authorization": f"Bearer {API_TOKEN}"}
 
 
 # --------------------------------------------------------------------------- server
@@ -96,7 +101,8 @@ class Server:
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        env = {**os.environ, "DATABASE_URL": self._url, "ENVIRONMENT": "development", "PYTHONPATH": str(REPO)}
+        env = {**os.environ, "DATABASE_URL": self._url, "ENVIRONMENT": "development", "PYTHONPATH": str(REPO),
+               "BACKEND_API_TOKEN": API_TOKEN}
         command = [
             sys.executable, "-m", "uvicorn", "--factory", "booking_backend.main:app_factory",
             "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
@@ -188,7 +194,7 @@ async def search_phase(base: str, data: Dataset, *, clients: int, duration: floa
                 stats.empty[kind] += 1
 
     began = time.perf_counter()
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=clients)) as http:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=clients), headers=API_HEADERS) as http:
         await asyncio.gather(*(client(n, http) for n in range(clients)))
     stats.seconds = time.perf_counter() - began
     return stats
@@ -272,7 +278,7 @@ async def booking_phase(base: str, pool: list[int], *, clients: int, duration: f
                 stats.mismatches += 1
 
     began = time.perf_counter()
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=clients)) as http:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=clients), headers=API_HEADERS) as http:
         await asyncio.gather(*(client(n, http) for n in range(clients)))
     stats.seconds = time.perf_counter() - began
     return stats

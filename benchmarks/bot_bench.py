@@ -368,8 +368,8 @@ def machine_facts(load_at_start: tuple[float, float, float]) -> list[str]:
     return [
         *host_lines(load_at_start, width=10),
         f"Software  Rasa {rasa_version()} (one `rasa run` process per bot, SANIC_WORKERS=1), action server "
-        f"`python -m actions.server`, booking backend (1 uvicorn worker, SQLite); load from aiohttp {aiohttp.__version__} "
-        f"on Python {platform.python_version()} in this process, loopback",
+        f"`python -m actions.server`, booking backend (1 uvicorn worker, SQLite); load from aiohttp "
+        f"{aiohttp.__version__} on Python {platform.python_version()} in this process, loopback",
     ]
 
 
@@ -509,15 +509,19 @@ def main(argv: list[str] | None = None) -> int:
 
         backend_port, actions_port = free_port(), free_port()
         backend_url = f"http://127.0.0.1:{backend_port}"
+        # The action server sends this to the backend (Authorization: Bearer), as in a deployment.
+        backend_token = secrets.token_urlsafe(32)
         backend = Service("backend", [str(BACKEND_PY), "-m", "booking_backend", "serve"], cwd=REPO,
                           log=tmp / "backend.log", health_url=f"{backend_url}/health",
                           env={**base_env(), "ENVIRONMENT": "development", "DATABASE_URL": f"sqlite:///{tmp}/booking.db",
-                               "BACKEND_HOST": "127.0.0.1", "BACKEND_PORT": str(backend_port)})
+                               "BACKEND_HOST": "127.0.0.1", "BACKEND_PORT": str(backend_port),
+                               "BACKEND_API_TOKEN": backend_token})
         action_token = secrets.token_urlsafe(32)
         actions = Service("actions", [str(BOT_PY), "-m", "actions.server"], cwd=REPO,
                           log=tmp / "actions.log", health_url=f"http://127.0.0.1:{actions_port}/health",
-                          env={**base_env(), "BOOKING_BACKEND_URL": backend_url, "ACTION_SERVER_PORT": str(actions_port),
-                               "ACTION_SERVER_TOKEN": action_token, "ENVIRONMENT": "development",
+                          env={**base_env(), "BOOKING_BACKEND_URL": backend_url,
+                               "ACTION_SERVER_PORT": str(actions_port), "ACTION_SERVER_TOKEN": action_token,
+                               "BACKEND_API_TOKEN": backend_token, "ENVIRONMENT": "development",
                                "PATIENT_REF_SECRET": secrets.token_hex(32)})
         running += [backend, actions]
         start_all([backend, actions], timeout=600)

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from booking_backend.admin.router import router as admin_router
 from booking_backend.api_docs import install_api_index
+from booking_backend.api_token import install_api_token
 from booking_backend.appointments.router import router as appointments_router
 from booking_backend.clock import Clock, SystemClock
 from booking_backend.database import build_engine, build_session_factory
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.session_factory = build_session_factory(engine)
     app.state.clock = clock or SystemClock()
     install_error_handlers(app)
+    install_api_token(app, settings.api_token)
 
     @app.get("/health", tags=["health"], responses={503: {"description": "The database is unreachable"}})
     def health(session: SessionDep) -> JSONResponse:
@@ -53,8 +55,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
     # Routes are matched in order: holds and bookings, the busiest writes, are tried first.
     for router in (appointments_router, slots_router, directory_router, waitlist_router, admin_router):
-        # Any request may be refused as unreadable (400) or invalid (422), always with the ErrorBody shape.
-        app.include_router(router, responses=responses(400, 422))
+        # Any request may be refused as unreadable (400), without the API token (401; the admin routes: without
+        # X-API-Key) or invalid (422), always with the ErrorBody shape.
+        app.include_router(router, responses=responses(400, 401, 422))
     return app
 
 

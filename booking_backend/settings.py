@@ -9,6 +9,10 @@ from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_ADMIN_KEY = "dev-admin-key"
+# The action server falls back to the same text in development and test (actions/backend_client.py).
+# Shorter than the production minimum, so that it can never pass for a production token.
+DEVELOPMENT_API_TOKEN = "dev-backend-api-token"  # noqa: S105
+MIN_API_TOKEN_LENGTH = 32
 
 Environment = Literal["development", "test", "production"]
 ENVIRONMENTS: tuple[str, ...] = get_args(Environment)
@@ -40,6 +44,8 @@ class Settings(BaseSettings):
     min_notice_minutes: int = Field(default=120, ge=0, le=60 * 24 * 14)
     slot_horizon_days: int = Field(default=28, ge=1, le=366)
     admin_api_key: SecretStr | None = None
+    # The patient API's shared secret (api_token.py): the action server sends it as a Bearer token.
+    backend_api_token: SecretStr | None = None
 
     @property
     def is_local(self) -> bool:
@@ -48,13 +54,30 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _require_secrets_outside_development(self) -> Settings:
+        # Every missing or weak secret is named at once, so that a deployment is not fixed one restart at a time.
+        problems = []
         if self.admin_api_key is None:
             if self.environment == "production":
-                raise ValueError("ADMIN_API_KEY must be set when ENVIRONMENT=production")
+                problems.append("ADMIN_API_KEY must be set when ENVIRONMENT=production")
             self.admin_api_key = SecretStr(DEVELOPMENT_ADMIN_KEY)
         elif self.environment == "production" and len(self.admin_api_key.get_secret_value()) < 24:
-            raise ValueError("ADMIN_API_KEY must be at least 24 characters in production")
+            problems.append("ADMIN_API_KEY must be at least 24 characters in production")
+        # `not is_local` rather than `== "production"`: an environment name added later needs a real token too.
+        # Empty counts as unset: `BACKEND_API_TOKEN=` in a shell is not a secret.
+        if self.backend_api_token is None or not self.backend_api_token.get_secret_value():
+            if not self.is_local:
+                problems.append(f"BACKEND_API_TOKEN must be set when ENVIRONMENT={self.environment}")
+            self.backend_api_token = SecretStr(DEVELOPMENT_API_TOKEN)
+        elif not self.is_local and len(self.backend_api_token.get_secret_value()) < MIN_API_TOKEN_LENGTH:
+            problems.append(f"BACKEND_API_TOKEN must be at least {MIN_API_TOKEN_LENGTH} characters in production")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
+
+    @property
+    def api_token(self) -> str:
+        """The patient API's token (the development one when unset in development and test)."""
+        return self.backend_api_token.get_secret_value() if self.backend_api_token else ""
 
 
 def describe_settings_error(error: ValidationError) -> str:

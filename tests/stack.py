@@ -22,6 +22,8 @@ MODEL = ROOT / "models" / "assistant.tar.gz"
 ADMIN_KEY = "actions-test-admin-key-0123456789"
 # The secret the Rasa servers of this test run send to its action servers (endpoints.yml).
 ACTION_SERVER_TOKEN = secrets.token_urlsafe(32)
+# The secret the action servers (and the tests) of this test run send to its booking backends.
+BACKEND_API_TOKEN = secrets.token_urlsafe(32)
 
 
 def free_port() -> int:
@@ -36,10 +38,16 @@ def tail(log: Path, lines: int = 30) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else "(no output)"
 
 
+def backend_headers() -> dict[str, str]:
+    """What a test sends to call the backend's patient API itself, as the action server does."""
+    return {"Authorization": f"Bearer {BACKEND_API_TOKEN}"}
+
+
 def backend_env(database: Path, **settings: str) -> dict[str, str]:
     """The environment for a backend process on a SQLite file, without the caller's backend settings."""
     env = {name: value for name, value in os.environ.items() if not name.startswith(("BOOKING_", "BACKEND_"))}
-    env.update(ENVIRONMENT="test", ADMIN_API_KEY=ADMIN_KEY, DATABASE_URL=f"sqlite:///{database}", **settings)
+    env.update(ENVIRONMENT="test", ADMIN_API_KEY=ADMIN_KEY, BACKEND_API_TOKEN=BACKEND_API_TOKEN,
+               DATABASE_URL=f"sqlite:///{database}", **settings)
     return env
 
 
@@ -126,7 +134,7 @@ def action_server(folder: Path, backend_url: str, **settings: str) -> ServerProc
     port = free_port()
     env = bot_env(
         BOOKING_BACKEND_URL=backend_url, ACTION_SERVER_HOST="127.0.0.1", ACTION_SERVER_PORT=str(port),
-        **{"ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN, **settings},
+        **{"ACTION_SERVER_TOKEN": ACTION_SERVER_TOKEN, "BACKEND_API_TOKEN": BACKEND_API_TOKEN, **settings},
     )
     return ServerProcess(
         "actions", [str(BOT_BIN / "python"), "-m", "actions.server"],

@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 from actions.backend_client import close_client
-from tests.stack import ADMIN_KEY, backend_process, prepare_backend_database
+from tests.stack import ADMIN_KEY, BACKEND_API_TOKEN, backend_process, prepare_backend_database
+
+
+@pytest.fixture(scope="session", autouse=True)
+def backend_api_token() -> Iterator[str]:
+    """The clients built in this process (`get_client()`, `BackendClient`) send the test backends' token."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BACKEND_API_TOKEN", BACKEND_API_TOKEN)
+        yield BACKEND_API_TOKEN
 
 
 @pytest.fixture(scope="session")

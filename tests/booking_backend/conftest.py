@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -33,8 +36,23 @@ if os.environ.get("CI", "").lower() in ("1", "true"):
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 ADMIN_KEY = "test-admin-key-0123456789abcdef"
+# The patient API's shared secret (BACKEND_API_TOKEN), long enough for production, and the header that carries it.
+API_TOKEN = "test-backend-api-token-0123456789abcdef"
+API_HEADERS = {"Authorization": f"Bearer {API_TOKEN}"}
 # Monday 23 March 2026, 08:00 GMT: the clocks go forward on Sunday 29 March.
 START = datetime(2026, 3, 23, 8, 0, tzinfo=LONDON)
+
+
+# What the backend reads from the environment that `run_cli` sets itself or leaves out.
+BACKEND_SETTINGS = frozenset({"ENVIRONMENT", "ADMIN_API_KEY", "BACKEND_API_TOKEN", "DATABASE_URL"})
+
+
+def run_cli(command: str, *, database: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+    """`python -m booking_backend <command>` with only `settings` (and DATABASE_URL) as backend settings."""
+    env = {name: value for name, value in os.environ.items() if name.upper() not in BACKEND_SETTINGS}
+    env.update(DATABASE_URL=f"sqlite:///{database}", **settings)
+    return subprocess.run([sys.executable, "-m", "booking_backend", command], env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
 
 
 def services_required() -> bool:
@@ -125,6 +143,7 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "environment": "test",
         "database_url": database_url,
         "admin_api_key": ADMIN_KEY,
+        "backend_api_token": API_TOKEN,
         "hold_ttl_seconds": 300,
         "min_notice_minutes": 120,
         "slot_horizon_days": 28,
@@ -141,9 +160,14 @@ def app(database_url: str, session: Session, clock: MutableClock) -> FastAPI:
     return app
 
 
+def api_client(app: FastAPI, **options: Any) -> TestClient:
+    """A client of `app` that sends the API token with every request, as the action server does."""
+    return TestClient(app, headers=API_HEADERS, **options)
+
+
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as test_client:
+    with api_client(app) as test_client:
         yield test_client
 
 

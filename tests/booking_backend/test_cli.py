@@ -7,10 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fastapi.testclient import TestClient
-
 from booking_backend.main import create_app
-from tests.booking_backend.conftest import make_settings
+from tests.booking_backend.conftest import api_client, make_settings
 
 
 def prepare(url: str) -> subprocess.CompletedProcess[str]:
@@ -27,7 +25,7 @@ def test_prepare_seeds_a_fresh_database_once(tmp_path: Path) -> None:
     second = prepare(url)
     assert second.returncode == 0, second.stderr
     assert "Seeded" not in second.stderr
-    with TestClient(create_app(make_settings(url))) as client:
+    with api_client(create_app(make_settings(url))) as client:
         slots = client.get("/v1/slots", params={"service": "gp_routine"}).json()
         assert len(slots) == 20
         practitioners = client.get("/v1/practitioners", params={"limit": 200}).json()

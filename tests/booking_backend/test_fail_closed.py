@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,23 +13,14 @@ from fastapi.testclient import TestClient
 
 from booking_backend.main import app_factory, create_app
 from booking_backend.settings import SettingsError, get_settings
-from tests.booking_backend.conftest import ADMIN_KEY, make_settings, patient
+from tests.booking_backend.conftest import ADMIN_KEY, API_TOKEN, api_client, make_settings, patient, run_cli
 
 ALLOWED = "development, test, production"
-PRODUCTION = {"ENVIRONMENT": "production", "ADMIN_API_KEY": ADMIN_KEY}
-
-
-def backend(command: str, *, database: Path, **settings: str) -> subprocess.CompletedProcess[str]:
-    """`python -m booking_backend <command>` with only `settings` (and DATABASE_URL) as backend settings."""
-    env = {name: value for name, value in os.environ.items()
-           if name.upper() not in {"ENVIRONMENT", "ADMIN_API_KEY", "DATABASE_URL"}}
-    env.update(DATABASE_URL=f"sqlite:///{database}", **settings)
-    return subprocess.run([sys.executable, "-m", "booking_backend", command], env=env, capture_output=True,
-                          text=True, timeout=120, check=False)
+PRODUCTION = {"ENVIRONMENT": "production", "ADMIN_API_KEY": ADMIN_KEY, "BACKEND_API_TOKEN": API_TOKEN}
 
 
 def practitioner_count(database: Path) -> int:
-    with TestClient(create_app(make_settings(f"sqlite:///{database}"))) as client:
+    with api_client(create_app(make_settings(f"sqlite:///{database}"))) as client:
         return len(client.get("/v1/practitioners", params={"limit": 200}).json())
 
 
@@ -48,7 +37,7 @@ def no_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.mark.parametrize("command", ["serve", "prepare", "migrate", "seed-demo"])
 def test_cli_without_environment_exits_with_one_line(command: str, tmp_path: Path) -> None:
     database = tmp_path / "booking.db"
-    result = backend(command, database=database)
+    result = run_cli(command, database=database)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         f"python -m booking_backend: ENVIRONMENT must be set to one of {ALLOWED}"]
@@ -56,7 +45,7 @@ def test_cli_without_environment_exits_with_one_line(command: str, tmp_path: Pat
 
 
 def test_cli_with_unknown_environment_names_it(tmp_path: Path) -> None:
-    result = backend("prepare", database=tmp_path / "booking.db", ENVIRONMENT="prod")
+    result = run_cli("prepare", database=tmp_path / "booking.db", ENVIRONMENT="prod")
     assert result.returncode == 2
     assert result.stderr.strip() == (
         f"python -m booking_backend: ENVIRONMENT must be set to one of {ALLOWED} (it is 'prod')")
@@ -75,6 +64,7 @@ def test_uvicorn_factory_without_environment_exits_with_message(no_environment: 
 def test_production_settings_error_does_not_show_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENVIRONMENT", "production")
     monkeypatch.setenv("ADMIN_API_KEY", "short-secret")
+    monkeypatch.setenv("BACKEND_API_TOKEN", API_TOKEN)
     get_settings.cache_clear()
     try:
         with pytest.raises(SettingsError) as raised:
@@ -86,7 +76,7 @@ def test_production_settings_error_does_not_show_the_key(monkeypatch: pytest.Mon
 
 def test_prepare_in_production_on_empty_database_seeds_nothing(tmp_path: Path) -> None:
     database = tmp_path / "booking.db"
-    result = backend("prepare", database=database, **PRODUCTION)
+    result = run_cli("prepare", database=database, **PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert "The database is empty and nothing was seeded" in result.stderr
     assert "seed-demo" in result.stderr
@@ -96,10 +86,10 @@ def test_prepare_in_production_on_empty_database_seeds_nothing(tmp_path: Path) -
 
 def test_seed_demo_seeds_once_then_refuses(tmp_path: Path) -> None:
     database = tmp_path / "booking.db"
-    first = backend("seed-demo", database=database, **PRODUCTION)
+    first = run_cli("seed-demo", database=database, **PRODUCTION)
     assert first.returncode == 0, first.stderr
     assert "Seeded the demo: 90 practitioners" in first.stderr
-    second = backend("seed-demo", database=database, **PRODUCTION)
+    second = run_cli("seed-demo", database=database, **PRODUCTION)
     assert second.returncode == 3
     assert second.stderr.strip().splitlines()[-1] == (
         "python -m booking_backend seed-demo: The database already holds organisations: "
@@ -109,13 +99,13 @@ def test_seed_demo_seeds_once_then_refuses(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("path", ["/docs", "/redoc", "/openapi.json", "/docs/oauth2-redirect"])
 def test_api_docs_in_production_are_404(path: str) -> None:
-    client = TestClient(create_app(make_settings("sqlite://", environment="production")))
-    assert client.get(path).status_code == 404
+    client = api_client(create_app(make_settings("sqlite://", environment="production")))
+    assert client.get(path).status_code == 404  # not even to a caller with the API token
 
 
 @pytest.mark.parametrize("environment", ["development", "test"])
 def test_api_docs_in_development_load_nothing_from_another_host(environment: str) -> None:
-    client = TestClient(create_app(make_settings("sqlite://", environment=environment)))
+    client = api_client(create_app(make_settings("sqlite://", environment=environment)))
     page = client.get("/docs")
     assert page.status_code == 200
     assert "/v1/holds" in page.text

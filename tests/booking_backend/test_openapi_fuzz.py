@@ -2,6 +2,8 @@
 
 Every operation, the admin ones included (with a valid X-API-Key), gets generated valid and invalid input:
 no response may be a 5xx, and responses must match the documented status codes, headers and schemas.
+The API token goes by the bearer scheme the document declares, so that schemathesis also checks that each
+operation declaring it refuses a request without it or with a wrong one (its `ignored_auth` check).
 
 The tests are parametrised here rather than with `schemathesis.pytest.from_fixture`, whose lazy loader
 still writes `Function._nodeid`, which pytest 9 no longer has.
@@ -20,11 +22,12 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis import Case, GenerationMode
 
+from booking_backend.api_token import SCHEME_NAME, needs_token
 from booking_backend.database import build_engine, build_session_factory
 from booking_backend.demo.seed import seed_demo
 from booking_backend.main import create_app
 from booking_backend.migrations import upgrade
-from tests.booking_backend.conftest import ADMIN_KEY, START, MutableClock, make_settings, patient
+from tests.booking_backend.conftest import ADMIN_KEY, API_TOKEN, START, MutableClock, api_client, make_settings, patient
 
 # A week of slots is enough for every id the fuzzer may hit, and seeds in a fraction of four weeks' time.
 HORIZON_DAYS = 7
@@ -70,6 +73,7 @@ def seeded_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
 def api_schema(seeded_app: FastAPI) -> schemathesis.BaseSchema:
     config = schemathesis.Config.from_dict({
         "headers": {"X-API-Key": ADMIN_KEY},
+        "auth": {"openapi": {SCHEME_NAME: {"bearer": API_TOKEN}}},
         # Valid-looking input may still break a rule the schema cannot state (an ISO 8601 text, a postcode,
         # a location of the practitioner's own organisation): 422 says so, 410 is an expired hold.
         # Everything else about accepting valid input is still checked.
@@ -80,7 +84,7 @@ def api_schema(seeded_app: FastAPI) -> schemathesis.BaseSchema:
 
 @pytest.fixture
 def seeded_client(seeded_app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(seeded_app) as test_client:
+    with api_client(seeded_app) as test_client:
         yield test_client
 
 
@@ -106,7 +110,11 @@ def test_api_operation_fuzzed_never_fails(api_schema: schemathesis.BaseSchema, o
             # Generated keys repeat across cases ("0", "00"...), so that most requests would be replays of
             # another body (a correct 422); a unique suffix lets the operation itself run.
             case.headers["Idempotency-Key"] = f"{key}-{next(UNIQUE)}"
-        case.call_and_validate()
+        response = case.call_and_validate()
+        if mode is GenerationMode.POSITIVE and needs_token(path):
+            # 401 is an accepted answer above (for the admin key); here it would mean the token was not sent,
+            # and every valid-input check would have passed without reaching the operation.
+            assert response.status_code != 401, response.text
 
     fuzz()
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from psycopg import sql
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session
 from booking_backend.appointments.service import _MAKE_WAY
 from booking_backend.main import create_app
 from booking_backend.scheduling.search import _statement
-from tests.booking_backend.conftest import START, MutableClock, World, make_settings
+from tests.booking_backend.conftest import START, MutableClock, World, api_client, make_settings
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
@@ -99,7 +98,7 @@ def test_reads_keep_their_prepared_statements(database_url: str) -> None:
     # psycopg forgets a connection's prepared statements when it sees a ROLLBACK; a read that ended
     # that way made every pooled connection parse and plan its statements again.
     app = create_app(make_settings(database_url, db_pool_size=1), clock=MutableClock(START))
-    with TestClient(app) as client:
+    with api_client(app) as client:
         for _ in range(6):
             assert client.get("/v1/services").status_code == 200
         with app.state.engine.connect() as connection:

@@ -25,7 +25,14 @@ from booking_backend.database import build_engine
 from booking_backend.idempotency.models import IdempotencyRecord
 from booking_backend.migrations import upgrade
 from booking_backend.timezone import to_london
-from tests.booking_backend.conftest import ADMIN_KEY, TemporaryPostgres, patient, postgres_or_skip
+from tests.booking_backend.conftest import (
+    ADMIN_KEY,
+    API_HEADERS,
+    API_TOKEN,
+    TemporaryPostgres,
+    patient,
+    postgres_or_skip,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(180)]
 
@@ -67,7 +74,7 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Pa
 def _populate(base_url: str) -> list[int]:
     """One practice with a GP who works every day; returns the ids of some free slots."""
     today = to_london(datetime.now(UTC)).date()
-    headers = {"X-API-Key": ADMIN_KEY}
+    headers = {"X-API-Key": ADMIN_KEY, **API_HEADERS}  # the slot search is a patient API route
     with httpx.Client(base_url=base_url, headers=headers, timeout=REQUEST_TIMEOUT_SECONDS) as admin:
         place = {"name": "Race Surgery", "address": "2 Race Street, Leeds", "postcode": "LS1 4AP",
                  "latitude": 53.796, "longitude": -1.547}
@@ -107,6 +114,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             **os.environ,
             "DATABASE_URL": url,
             "ADMIN_API_KEY": ADMIN_KEY,
+            "BACKEND_API_TOKEN": API_TOKEN,
             "ENVIRONMENT": "test",
             "DB_POOL_SIZE": "20",
             "HOLD_TTL_SECONDS": "300",
@@ -134,7 +142,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 async def _concurrently(base_url: str, requests: list[dict[str, Any]]) -> list[httpx.Response]:
     """Sends every request at once, each on its own already open connection."""
     limits = httpx.Limits(max_connections=len(requests), max_keepalive_connections=len(requests))
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=REQUEST_TIMEOUT_SECONDS) as client:
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=REQUEST_TIMEOUT_SECONDS,
+                                 headers=API_HEADERS) as client:
         # Open the connections first, so that the requests themselves race rather than the TCP handshakes.
         await asyncio.gather(*(client.get("/health") for _ in requests))
         sends = asyncio.gather(*(client.post(**request) for request in requests))
@@ -172,7 +181,7 @@ def test_concurrent_confirms_of_one_hold_give_one_booking(live_server: LiveServe
     slot_id = live_server.slot_ids[1]
     who = patient(200)
     created = httpx.post(f"{live_server.base_url}/v1/holds", json={"slot_id": slot_id, "patient_ref": who},
-                            timeout=REQUEST_TIMEOUT_SECONDS)
+                         headers=API_HEADERS, timeout=REQUEST_TIMEOUT_SECONDS)
     assert created.status_code == 201, created.text
     hold_id = created.json()["id"]
     requests = [{"url": "/v1/bookings", "json": {"hold_id": hold_id, "patient_ref": who}} for _ in range(CONCURRENCY)]
@@ -187,7 +196,7 @@ def test_concurrent_confirms_of_one_hold_give_one_booking(live_server: LiveServe
             AuditEvent.action == "booking_confirmed", AuditEvent.entity_id == hold_id))
     assert confirmed == 1
     upcoming = httpx.get(f"{live_server.base_url}/v1/bookings", params={"patient_ref": who},
-                         timeout=REQUEST_TIMEOUT_SECONDS).json()
+                         headers=API_HEADERS, timeout=REQUEST_TIMEOUT_SECONDS).json()
     assert [booking["id"] for booking in upcoming] == [hold_id]
 
 
@@ -215,7 +224,7 @@ def test_concurrent_replays_of_one_booking_key_give_one_booking(live_server: Liv
     slot_id = live_server.slot_ids[3]
     who = patient(400)
     created = httpx.post(f"{live_server.base_url}/v1/holds", json={"slot_id": slot_id, "patient_ref": who},
-                         timeout=REQUEST_TIMEOUT_SECONDS)
+                         headers=API_HEADERS, timeout=REQUEST_TIMEOUT_SECONDS)
     assert created.status_code == 201, created.text
     hold_id = created.json()["id"]
     request = {"url": "/v1/bookings", "json": {"hold_id": hold_id, "patient_ref": who},

@@ -13,7 +13,16 @@ from sqlalchemy import text
 from booking_backend.audit import service as audit
 from booking_backend.main import create_app
 from booking_backend.migrations import upgrade
-from tests.booking_backend.conftest import ADMIN_KEY, START, MutableClock, World, build_world, make_settings, patient
+from tests.booking_backend.conftest import (
+    ADMIN_KEY,
+    START,
+    MutableClock,
+    World,
+    api_client,
+    build_world,
+    make_settings,
+    patient,
+)
 
 
 @pytest.fixture
@@ -28,7 +37,7 @@ def real_app(tmp_path: Path) -> Iterator[FastAPI]:
 
 @pytest.fixture
 def real_client(real_app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(real_app, raise_server_exceptions=False) as client:
+    with api_client(real_app, raise_server_exceptions=False) as client:
         client.headers["X-API-Key"] = ADMIN_KEY
         yield client
 

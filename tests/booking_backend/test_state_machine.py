@@ -32,7 +32,15 @@ from booking_backend.appointments.models import Appointment
 from booking_backend.audit.models import AuditEvent
 from booking_backend.main import create_app
 from booking_backend.patients.models import Patient
-from tests.booking_backend.conftest import ADMIN_KEY, START, MutableClock, build_world, make_settings, patient
+from tests.booking_backend.conftest import (
+    ADMIN_KEY,
+    START,
+    MutableClock,
+    api_client,
+    build_world,
+    make_settings,
+    patient,
+)
 
 HOLD_TTL = timedelta(seconds=300)
 MIN_NOTICE = timedelta(minutes=120)
@@ -176,7 +184,7 @@ class BookingStateMachine(RuleBasedStateMachine):
             app = create_app(make_settings(self.database_url), clock=self.clock)
             self.resources.callback(app.state.engine.dispose)
             app.state.session_factory = self._request_session
-            self.client: TestClient = self.resources.enter_context(TestClient(app))
+            self.client: TestClient = self.resources.enter_context(api_client(app))
             self.client.headers["X-API-Key"] = ADMIN_KEY
             build_world(self.client)
             del self.client.headers["X-API-Key"]

@@ -20,6 +20,7 @@ from channels.pseudonym import sender_id
 from channels.telegram import SECRET_HEADER
 from tests.channels.conftest import TELEGRAM_BOT_TOKEN, TELEGRAM_SECRET_TOKEN, AssistantStack
 from tests.channels.telegram_api import button_update, calls, route_bot_api, text_update
+from tests.stack import backend_headers
 
 WEBHOOK = "/webhooks/telegram/webhook"
 PATIENT_CHAT_ID = 700900301
@@ -94,7 +95,8 @@ def stack(assistant_stack: AssistantStack) -> Iterator[AssistantStack]:
 def upcoming_bookings(stack: AssistantStack, chat_id: int) -> list[dict[str, object]]:
     """The backend's view of the patient, under the pseudonym the action server derives."""
     reference = patient_ref(sender_id("telegram", str(chat_id)))
-    answer = httpx.get(f"{stack.backend_url}/v1/bookings", params={"patient_ref": reference}, timeout=10)
+    answer = httpx.get(f"{stack.backend_url}/v1/bookings", params={"patient_ref": reference},
+                       headers=backend_headers(), timeout=10)
     answer.raise_for_status()
     bookings = answer.json()
     assert isinstance(bookings, list)

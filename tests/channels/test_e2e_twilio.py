@@ -27,6 +27,7 @@ from tests.channels.conftest import (
 )
 from tests.channels.recording_api import RecordedRequest
 from tests.channels.test_twilio_webhook import DATA, MESSAGES_PATH, message_created
+from tests.stack import backend_headers
 
 SMS_PATIENT = "+447700900201"
 WHATSAPP_PATIENT = "whatsapp:+447700900202"
@@ -90,7 +91,8 @@ def stack(assistant_stack: AssistantStack) -> Iterator[AssistantStack]:
 def upcoming_bookings(stack: AssistantStack, address_channel: str, address: str) -> list[dict[str, object]]:
     """The backend's view of the patient, under the pseudonym the action server derives."""
     reference = patient_ref(sender_id(address_channel, address))
-    answer = httpx.get(f"{stack.backend_url}/v1/bookings", params={"patient_ref": reference}, timeout=10)
+    answer = httpx.get(f"{stack.backend_url}/v1/bookings", params={"patient_ref": reference},
+                       headers=backend_headers(), timeout=10)
     answer.raise_for_status()
     bookings = answer.json()
     assert isinstance(bookings, list)

@@ -11,6 +11,7 @@ import httpx
 from actions.patient_ref import patient_ref
 from channels.pseudonym import sender_id
 from tests.channels.conftest import AssistantStack
+from tests.stack import backend_headers
 
 TURN_SECONDS = 90.0
 
@@ -47,7 +48,8 @@ class WebChatPatient:
 
 def upcoming_bookings(backend_url: str, token: str) -> list[dict[str, Any]]:
     ref = patient_ref(sender_id("webchat", token))
-    response = httpx.get(f"{backend_url}/v1/bookings", params={"patient_ref": ref}, timeout=10)
+    response = httpx.get(f"{backend_url}/v1/bookings", params={"patient_ref": ref}, headers=backend_headers(),
+                         timeout=10)
     response.raise_for_status()
     bookings: list[dict[str, Any]] = response.json()
     return bookings
