@@ -25,6 +25,10 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.backend_client import backend_api_token
+from actions.backend_errors import BackendUnavailable
+from actions.patient_ref import MissingSecret, patient_ref_secret
+
 logger = logging.getLogger(__name__)
 
 ENVIRONMENTS = ("development", "test", "production")
@@ -48,6 +52,16 @@ def server_token(env: Mapping[str, str]) -> str:
             f"ACTION_SERVER_TOKEN must be set (at least {MIN_TOKEN_LENGTH} characters); `make run` sets a random one."
         )
     return token
+
+
+def check_action_secrets() -> None:
+    """Raise StartRefused when a secret the actions need is missing (PATIENT_REF_SECRET and
+    BACKEND_API_TOKEN outside development): found at start, not as "backend down" on a patient's turn."""
+    try:
+        patient_ref_secret()
+        backend_api_token()
+    except (MissingSecret, BackendUnavailable) as error:
+        raise StartRefused(str(error)) from None
 
 
 def is_authorised(request: Request, token: str) -> bool:
@@ -81,6 +95,7 @@ def build_app(token: str) -> Sanic:
 def main() -> None:
     try:
         token = server_token(os.environ)
+        check_action_secrets()
     except StartRefused as refusal:
         sys.exit(f"The action server was not started: {refusal}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

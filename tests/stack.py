@@ -9,7 +9,9 @@ import socket
 import sqlite3
 import subprocess
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -156,3 +158,31 @@ def rasa_server(folder: Path, actions_url: str, **settings: str) -> ServerProces
     )
     command = [str(BOT_BIN / "python"), "-m", "bot.server"]
     return ServerProcess("rasa", command, folder=folder, port=port, env=env, health_path="/", startup_seconds=300)
+
+
+@dataclass(frozen=True)
+class RunningStack:
+    """The base URLs of a running backend, action server and Rasa server."""
+
+    backend_url: str
+    actions_url: str
+    rasa_url: str
+
+
+@contextmanager
+def running_stack(folder: Path, template: Path, **rasa_settings: str) -> Iterator[RunningStack]:
+    """Backend (on a copy of `template`), action server and Rasa server (`rasa_settings` in its
+    environment), started in that order under `folder` and stopped in reverse."""
+    backend = backend_process(folder, template)
+    servers = [backend]
+    try:
+        backend_url = backend.start()
+        actions = action_server(folder, backend_url)
+        servers.append(actions)
+        actions_url = actions.start()
+        rasa = rasa_server(folder, actions_url, **rasa_settings)
+        servers.append(rasa)
+        yield RunningStack(backend_url=backend_url, actions_url=actions_url, rasa_url=rasa.start())
+    finally:
+        for server in reversed(servers):
+            server.stop()

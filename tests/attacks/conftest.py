@@ -18,7 +18,7 @@ from tests.channels.conftest import STACK_TIMEOUT_SECONDS, TELEGRAM_BOT_TOKEN, A
 from tests.channels.recording_api import RecordingApi
 from tests.channels.telegram_api import route_bot_api
 from tests.channels.test_twilio_webhook import MESSAGES_PATH, message_created
-from tests.stack import ServerProcess, action_server, backend_process, prepare_backend_database, rasa_server
+from tests.stack import prepare_backend_database, running_stack
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -34,7 +34,6 @@ class AttackStack(AssistantStack):
 
     actions_url: str
     folder: Path
-    servers: tuple[ServerProcess, ...]
 
     def logs(self) -> dict[str, str]:
         """Every log file the stack's processes wrote, by name."""
@@ -67,21 +66,8 @@ def attack_stack(tmp_path_factory: pytest.TempPathFactory, attack_api: Recording
     template_folder = folder / "template"
     template_folder.mkdir()
     template = prepare_backend_database(template_folder)
-    backend = backend_process(folder, template)
-    servers: list[ServerProcess] = [backend]
-    try:
-        backend_url = backend.start()
-        actions = action_server(folder, backend_url)
-        servers.append(actions)
-        actions_url = actions.start()
-        rasa = rasa_server(folder, actions_url, **shipped_channel_settings(attack_api.url))
-        servers.append(rasa)
-        rasa_url = rasa.start()
+    with running_stack(folder, template, **shipped_channel_settings(attack_api.url)) as stack:
         yield AttackStack(
-            rasa_url=rasa_url, backend_url=backend_url, api=attack_api, actions_url=actions_url, folder=folder,
-            servers=tuple(servers),
+            rasa_url=stack.rasa_url, backend_url=stack.backend_url, api=attack_api,
+            actions_url=stack.actions_url, folder=folder,
         )
-    finally:
-        for server in reversed(servers):
-            server.stop()
-

@@ -135,3 +135,16 @@ def test_action_server_refuses_to_start_without_the_secret() -> None:
 def test_action_server_settings_fail_closed(env: dict[str, str], message: str) -> None:
     with pytest.raises(StartRefused, match=message):
         server_token(env)
+
+
+def test_action_server_refuses_to_start_without_the_action_secrets() -> None:
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("PATIENT_REF_SECRET", "BACKEND_API_TOKEN")}
+    finished = subprocess.run(
+        [sys.executable, "-m", "actions.server"], cwd=ROOT,
+        env={**env, "ENVIRONMENT": "production", "PYTHONPATH": str(ROOT),
+             "ACTION_SERVER_TOKEN": secrets.token_urlsafe(32)},
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert finished.returncode != 0
+    assert "PATIENT_REF_SECRET must be set when ENVIRONMENT=production" in finished.stderr

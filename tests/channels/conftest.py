@@ -17,7 +17,7 @@ from channels.rate_limits import rate_limits
 from channels.settings import get_settings
 from tests.channels.recording_api import RecordingApi
 from tests.channels.telegram_api import route_bot_api
-from tests.stack import action_server, backend_process, prepare_backend_database, rasa_server
+from tests.stack import prepare_backend_database, running_stack
 
 # Obviously fake credentials in the providers' formats; the tests sign and verify with them.
 TWILIO_ACCOUNT_SID = "AC" + "0" * 31 + "1"
@@ -115,16 +115,5 @@ def assistant_stack(tmp_path_factory: pytest.TempPathFactory, provider_api: Reco
     """Backend, action server and Rasa server with every channel mounted, for end-to-end tests."""
     folder = tmp_path_factory.mktemp("assistant-stack")
     template = prepare_backend_database(tmp_path_factory.mktemp("stack-template"))
-    backend = backend_process(folder, template)
-    servers = [backend]
-    try:
-        backend_url = backend.start()
-        actions = action_server(folder, backend_url)
-        servers.append(actions)
-        actions_url = actions.start()
-        rasa = rasa_server(folder, actions_url, **channel_settings(provider_api.url))
-        servers.append(rasa)
-        yield AssistantStack(rasa_url=rasa.start(), backend_url=backend_url, api=provider_api)
-    finally:
-        for server in reversed(servers):
-            server.stop()
+    with running_stack(folder, template, **channel_settings(provider_api.url)) as stack:
+        yield AssistantStack(rasa_url=stack.rasa_url, backend_url=stack.backend_url, api=provider_api)
