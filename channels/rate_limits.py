@@ -17,7 +17,7 @@ from functools import lru_cache
 from limits import RateLimitItem, parse_many
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError  # type: ignore[import-untyped]  # rasa pins redis 4, no stubs here
 
 from channels.settings import get_settings
 
