@@ -1,12 +1,18 @@
-"""Evaluate the triage engine on a labelled JSONL set.
+"""Evaluate the triage engine on labelled JSONL sets.
 
-    python -m bot.triage.evaluate                  # the packaged dev set
-    python -m bot.triage.evaluate FILE --errors    # another file, listing every mismatch
+    python -m bot.triage.evaluate                  # every packaged set: dev, then unseen
+    python -m bot.triage.evaluate FILE --errors    # other files, listing every mismatch
 
-Each line is {"id", "text", "expected", "answers"?}. Prints the confusion matrix (rows:
-expected, columns: predicted), overall accuracy, recall per disposition and emergency recall
-(emergency_999 and a_and_e count as one emergency class: sending a 999 case to A&E is still
-caught, sending it anywhere else is a miss). Exits 1 if emergency recall is below 100%.
+Each line is {"id", "text", "expected", "answers"?}; other keys (the unseen set's source, group and
+persona) are ignored. For each set, reported separately: the confusion matrix (rows: expected,
+columns: predicted), accuracy, recall per disposition, emergency recall (emergency_999 and a_and_e
+count as one emergency class: sending a 999 case to A&E is still caught, sending it anywhere else is
+a miss), urgent-or-above recall, over- and under-triage rates and the mean number of questions the
+engine still needs (`questions_needed`) after the message alone.
+
+Exits 1 if a gated set's emergency recall is below 100%. The dev set and any file named on the
+command line are gates. The unseen set is a measurement only: it was written before the engine ever
+ran on it and must not be tuned to, so its misses are printed but never fail the run.
 """
 
 from __future__ import annotations
@@ -14,76 +20,39 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
 from bot.triage.dispositions import Disposition, parse_disposition
 from bot.triage.engine import triage
+from bot.triage.eval_metrics import EvaluationReport, Example, Outcome
 
-DEFAULT_DEV_SET = Path(__file__).resolve().parent / "eval" / "dev_set.jsonl"
-
-
-@dataclass(frozen=True)
-class Example:
-    """One labelled message."""
-
-    id: str
-    text: str
-    expected: Disposition
-    answers: dict[str, str] = field(default_factory=dict)
+EVAL_DIR = Path(__file__).resolve().parent / "eval"
+DEFAULT_DEV_SET = EVAL_DIR / "dev_set.jsonl"
+DEFAULT_UNSEEN_SET = EVAL_DIR / "unseen_set.jsonl"
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """What the engine said about one example."""
+class EvaluationSet:
+    """A labelled file and whether a missed emergency in it fails the run."""
 
-    example: Example
-    predicted: Disposition
+    name: str
+    path: Path
+    gate: bool
 
 
-@dataclass(frozen=True)
-class EvaluationReport:
-    """Confusion counts and the figures derived from them."""
+PACKAGED_SETS = (EvaluationSet("dev", DEFAULT_DEV_SET, gate=True),
+                 EvaluationSet("unseen", DEFAULT_UNSEEN_SET, gate=False))
 
-    outcomes: tuple[Outcome, ...]
 
-    @property
-    def confusion(self) -> Counter[tuple[Disposition, Disposition]]:
-        """Counts of (expected, predicted) pairs."""
-        return Counter((o.example.expected, o.predicted) for o in self.outcomes)
-
-    @property
-    def accuracy(self) -> float:
-        """Share of examples with exactly the expected disposition."""
-        right = sum(1 for o in self.outcomes if o.predicted == o.example.expected)
-        return right / len(self.outcomes) if self.outcomes else 0.0
-
-    def recall(self, disposition: Disposition) -> float | None:
-        """Recall for one disposition, or None when the set has no such example."""
-        relevant = [o for o in self.outcomes if o.example.expected == disposition]
-        if not relevant:
-            return None
-        return sum(1 for o in relevant if o.predicted == disposition) / len(relevant)
-
-    @property
-    def emergency_misses(self) -> tuple[Outcome, ...]:
-        """Emergencies (999 or A&E expected) that were not sent to 999 or A&E."""
-        return tuple(o for o in self.outcomes
-                     if o.example.expected.is_emergency and not o.predicted.is_emergency)
-
-    @property
-    def emergency_recall(self) -> float:
-        """Share of expected emergencies sent to 999 or A&E."""
-        total = sum(1 for o in self.outcomes if o.example.expected.is_emergency)
-        return 1.0 if total == 0 else (total - len(self.emergency_misses)) / total
-
-    @property
-    def errors(self) -> tuple[Outcome, ...]:
-        """Every example whose prediction differs from its label."""
-        return tuple(o for o in self.outcomes if o.predicted != o.example.expected)
+def evaluation_set_for(path: Path) -> EvaluationSet:
+    """The packaged set at `path` (keeping its gate), or a gated set named after the file."""
+    for packaged in PACKAGED_SETS:
+        if path.resolve() == packaged.path.resolve():
+            return packaged
+    return EvaluationSet(path.name, path, gate=True)
 
 
 def read_examples(lines: Iterable[str]) -> list[Example]:
@@ -104,8 +73,11 @@ def read_examples(lines: Iterable[str]) -> list[Example]:
 
 def evaluate(examples: Iterable[Example]) -> EvaluationReport:
     """Run the engine on every example."""
-    return EvaluationReport(tuple(Outcome(e, triage(e.text, e.answers).disposition)
-                                  for e in examples))
+    outcomes = []
+    for example in examples:
+        result = triage(example.text, example.answers)
+        outcomes.append(Outcome(example, result.disposition, len(result.questions_needed)))
+    return EvaluationReport(tuple(outcomes))
 
 
 def _short(d: Disposition) -> str:
@@ -115,12 +87,12 @@ def _short(d: Disposition) -> str:
 def print_report(report: EvaluationReport, out: TextIO, show_errors: bool = False) -> None:
     """Write the confusion matrix and figures in plain text."""
     codes = list(Disposition)
-    confusion = report.confusion
+    confusion, totals = report.confusion, report.expected_counts
     out.write("confusion matrix (rows: expected, columns: predicted)\n")
-    out.write(" " * 20 + "".join(f"{_short(d):>10}" for d in codes) + "\n")
+    out.write(" " * 20 + "".join(f"{_short(d):>10}" for d in codes) + f"{'total':>8}\n")
     for expected in codes:
         cells = "".join(f"{confusion[(expected, p)] or '.':>10}" for p in codes)
-        out.write(f"{expected.value:<20}{cells}\n")
+        out.write(f"{expected.value:<20}{cells}{totals[expected]:>8}\n")
     out.write(f"\nexamples: {len(report.outcomes)}\n")
     out.write(f"accuracy: {report.accuracy:.1%}\n")
     out.write("recall per disposition:\n")
@@ -129,6 +101,10 @@ def print_report(report: EvaluationReport, out: TextIO, show_errors: bool = Fals
         shown = "n/a" if value is None else f"{value:.1%}"
         out.write(f"  {disposition.value:<20}{shown:>7}\n")
     out.write(f"emergency recall (999 + A&E): {report.emergency_recall:.1%}\n")
+    out.write(f"urgent-or-above recall (999, A&E, 111, GP today): {report.urgent_or_above_recall:.1%}\n")
+    out.write(f"over-triage rate (more acute than expected): {report.over_triage_rate:.1%}\n")
+    out.write(f"under-triage rate (less acute than expected): {report.under_triage_rate:.1%}\n")
+    out.write(f"mean questions still needed (questions_needed): {report.mean_questions_needed:.2f}\n")
     for miss in report.emergency_misses:
         out.write(f"  MISSED EMERGENCY {miss.example.id}: expected {miss.example.expected.value}, "
                   f"got {miss.predicted.value}\n")
@@ -143,19 +119,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point for `python -m bot.triage.evaluate`."""
     parser = argparse.ArgumentParser(prog="python -m bot.triage.evaluate",
                                      description=__doc__.split("\n")[0])
-    parser.add_argument("file", nargs="?", type=Path, default=DEFAULT_DEV_SET)
+    parser.add_argument("files", nargs="*", type=Path,
+                        help="labelled JSONL files (default: the packaged dev and unseen sets)")
     parser.add_argument("--errors", action="store_true", help="list every mismatch (shows texts)")
     args = parser.parse_args(argv)
-    if not args.file.is_file():
-        parser.error(f"no such file: {args.file}")
-    with args.file.open(encoding="utf-8") as handle:
-        try:
-            examples = read_examples(handle)
-        except ValueError as error:
-            parser.error(str(error))
-    report = evaluate(examples)
-    print_report(report, sys.stdout, show_errors=args.errors)
-    return 0 if report.emergency_recall == 1.0 else 1
+    sets = [evaluation_set_for(path) for path in args.files] or list(PACKAGED_SETS)
+    loaded = []
+    for evaluation_set in sets:
+        if not evaluation_set.path.is_file():
+            parser.error(f"no such file: {evaluation_set.path}")
+        with evaluation_set.path.open(encoding="utf-8") as handle:
+            try:
+                loaded.append((evaluation_set, read_examples(handle)))
+            except ValueError as error:
+                parser.error(f"{evaluation_set.path}: {error}")
+    failed = False
+    for number, (evaluation_set, examples) in enumerate(loaded):
+        role = "gate: exits 1 below 100% emergency recall" if evaluation_set.gate else "measurement only"
+        if number:
+            sys.stdout.write("\n\n")
+        sys.stdout.write(f"== {evaluation_set.name} set ({evaluation_set.path.name}, {role}) ==\n")
+        report = evaluate(examples)
+        print_report(report, sys.stdout, show_errors=args.errors)
+        failed = failed or (evaluation_set.gate and report.emergency_recall < 1.0)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
