@@ -2,7 +2,12 @@
 
     python -m bot.triage "cant breath and chest pains"
     python -m bot.triage --answer age_band=65_plus --answer severity=severe "tummy ache"
+    python -m bot.triage --red-flag RF-SUICIDAL-THOUGHTS=yes "feeling really low"
     python -m bot.triage --jsonl messages.jsonl      # or --jsonl - for standard input
+
+The JSON also lists the complaint groups recognised and, under "checklist", their red-flag
+questions still to ask; answer them with --red-flag QUESTION_ID=yes|no|not_sure (or, in JSONL,
+"answers": {"red_flags": {"RF-...": "yes"}}).
 
 --jsonl reads one {"id": ..., "text": ..., "answers": {...}?} object per line and prints one
 result per line, in order, with the same "id" and "disposition" at the top level. A bad line
@@ -23,12 +28,12 @@ from typing import Any, TextIO
 from bot.triage.engine import triage
 
 
-def _parse_answers(pairs: Sequence[str]) -> dict[str, str]:
+def _parse_answers(pairs: Sequence[str], option: str = "--answer") -> dict[str, str]:
     answers = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key or not value:
-            raise argparse.ArgumentTypeError(f"--answer expects KEY=VALUE, got {pair!r}")
+            raise argparse.ArgumentTypeError(f"{option} expects KEY=VALUE, got {pair!r}")
         answers[key.strip()] = value.strip()
     return answers
 
@@ -79,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jsonl", metavar="FILE", help="triage one JSON object per line ('-' = stdin)")
     parser.add_argument("--answer", action="append", default=[], metavar="KEY=VALUE",
                         help="a triage answer, e.g. age_band=65_plus (repeatable; text mode only)")
+    parser.add_argument("--red-flag", action="append", default=[], metavar="QUESTION_ID=VALUE",
+                        help="a checklist answer, e.g. RF-CHEST-PAIN=no (repeatable; text mode only)")
     args = parser.parse_args(argv)
     if (args.text is None) == (args.jsonl is None):
         parser.error("give either a text or --jsonl FILE")
@@ -91,7 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         with path.open(encoding="utf-8") as handle:
             return run_jsonl(handle, sys.stdout, sys.stderr)
     try:
-        result = triage(args.text, _parse_answers(args.answer))
+        answers: dict[str, Any] = dict(_parse_answers(args.answer))
+        if args.red_flag:
+            answers["red_flags"] = _parse_answers(args.red_flag, "--red-flag")
+        result = triage(args.text, answers)
     except (ValueError, argparse.ArgumentTypeError) as error:
         parser.error(str(error))
     sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")

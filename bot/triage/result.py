@@ -1,4 +1,5 @@
-"""The outcome of triage: disposition, the rules that fired, advice, concepts and open questions."""
+"""The outcome of triage: disposition, the rules that fired, advice, concepts, open questions and the
+complaint groups with their red-flag checklist questions still to ask."""
 
 from __future__ import annotations
 
@@ -25,6 +26,23 @@ class FiredRule:
 
 
 @dataclass(frozen=True)
+class ChecklistItem:
+    """A red-flag question still worth asking, from the checklist of `group`."""
+
+    id: str
+    question: str
+    concept: str
+    source: str
+    group: str
+    follow_up_of: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        """Return a JSON-ready mapping."""
+        return {"id": self.id, "question": self.question, "concept": self.concept,
+                "source": self.source, "group": self.group, "follow_up_of": self.follow_up_of}
+
+
+@dataclass(frozen=True)
 class TriageResult:
     """Everything the conversation needs to tell the patient where to go and why."""
 
@@ -35,6 +53,9 @@ class TriageResult:
     concepts: tuple[ConceptMatch, ...]
     questions_needed: tuple[str, ...]
     rules_version: str
+    complaint_groups: tuple[str, ...] = ()
+    checklist: tuple[ChecklistItem, ...] = ()
+    checklists_version: str = ""
 
     @property
     def is_emergency(self) -> bool:
@@ -43,7 +64,10 @@ class TriageResult:
 
     @property
     def is_complete(self) -> bool:
-        """True when no answer could still raise the disposition."""
+        """True when no answer in `questions_needed` could still raise the disposition.
+
+        The red-flag questions in `checklist` are reported apart and do not change this.
+        """
         return not self.questions_needed
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,4 +82,7 @@ class TriageResult:
             "questions_needed": list(self.questions_needed),
             "complete": self.is_complete,
             "rules_version": self.rules_version,
+            "complaint_groups": list(self.complaint_groups),
+            "checklist": [item.to_dict() for item in self.checklist],
+            "checklists_version": self.checklists_version,
         }

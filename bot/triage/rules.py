@@ -84,7 +84,8 @@ def _names(raw: Any, where: str) -> tuple[str, ...]:
     return tuple(raw)
 
 
-def _parse_source(raw: Any, where: str) -> Source:
+def parse_source(raw: Any, where: str) -> Source:
+    """Validate a `source: {kind, topic}` mapping; `where` names the entry in errors."""
     if not isinstance(raw, dict) or raw.get("kind") not in SOURCE_KINDS:
         raise RulesFileError(f"{where}.source: needs 'kind' (one of {sorted(SOURCE_KINDS)}) "
                              "and 'topic'")
@@ -136,7 +137,7 @@ def _parse_rule(raw: Any, index: int, allowed: Mapping[str, tuple[str, ...]],
     if advice_keys and any(a not in advice_keys for a in advice):
         raise RulesFileError(f"{where}.advice: unknown advice keys {list(advice)}")
     return Rule(rule_id, disposition, _text(raw, "rationale", where),
-                _parse_source(raw.get("source"), where), all_concepts, any_concepts, none_concepts,
+                parse_source(raw.get("source"), where), all_concepts, any_concepts, none_concepts,
                 _parse_answers(when.get("answers"), where, allowed), advice)
 
 

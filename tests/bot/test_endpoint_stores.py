@@ -27,6 +27,7 @@ def scaled_endpoints(monkeypatch: pytest.MonkeyPatch) -> Iterator[AvailableEndpo
     redis_or_skip()
     with temporary_postgres_database() as postgres_url:
         monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://127.0.0.1:9/webhook")
+        monkeypatch.setenv("ACTION_SERVER_TOKEN", "endpoint-stores-test-token-0123456789")
         monkeypatch.setenv("TRACKER_STORE_URL", postgres_url)
         monkeypatch.setenv("LOCK_STORE_TYPE", "redis")
         host_port = REDIS_URL.split("://", 1)[1].split("/", 1)[0]
@@ -73,3 +74,14 @@ def test_lock_store_on_redis_serialises_one_conversation(scaled_endpoints: Avail
     asyncio.run(both())
     assert order in (["first in", "first out", "second in", "second out"],
                      ["second in", "second out", "first in", "first out"])
+
+
+def test_action_endpoint_sends_the_server_token_as_a_header(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACTION_ENDPOINT_URL", "http://127.0.0.1:9/webhook")
+    monkeypatch.setenv("ACTION_SERVER_TOKEN", "endpoint-stores-test-token-0123456789")
+    for name in ("TRACKER_STORE_URL", "LOCK_STORE_TYPE", "REDIS_HOST", "REDIS_PORT", "REDIS_DB"):
+        monkeypatch.setenv(name, {"TRACKER_STORE_URL": "sqlite://", "LOCK_STORE_TYPE": "in_memory"}.get(name, "1"))
+    action = read_endpoints_from_path(ENDPOINTS).action
+    assert action is not None
+    assert action.headers == {"Authorization": "Bearer endpoint-stores-test-token-0123456789"}
+    assert "token" not in (action.params or {}) and action.token is None

@@ -57,3 +57,19 @@ def test_cli_jsonl_bad_line_reported_and_exit_non_zero() -> None:
 
 def test_cli_without_text_or_file_is_usage_error() -> None:
     assert run().returncode == 2
+
+
+def test_cli_text_shows_checklist_and_takes_red_flag_answers() -> None:
+    result = json.loads(run("feeling really low").stdout)
+    assert result["complaint_groups"] == ["low_mood"]
+    assert result["checklist"][0]["id"] == "RF-SUICIDAL-THOUGHTS"
+    done = run("--red-flag", "RF-SUICIDAL-THOUGHTS=yes", "feeling really low")
+    assert done.returncode == 0, done.stderr
+    answered = json.loads(done.stdout)
+    assert answered["disposition"] == "urgent_111"
+    assert answered["checklist"][0]["id"] == "RF-SUICIDE-PLAN"
+
+
+def test_cli_bad_red_flag_is_usage_error() -> None:
+    done = run("--red-flag", "RF-NOPE=yes", "cough")
+    assert done.returncode == 2 and "unknown red-flag question" in done.stderr
