@@ -25,8 +25,8 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.backend_client import backend_api_token
 from actions.backend_errors import BackendUnavailable
+from actions.backend_token import backend_api_token
 from actions.patient_ref import MissingSecret, patient_ref_secret
 
 logger = logging.getLogger(__name__)
