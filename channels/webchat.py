@@ -8,7 +8,8 @@ Routes (under /webhooks/webchat/):
                          429 when too many were started from one address (channels/rate_limits.py)
   POST /message          Authorization: Bearer <token>, {"id": uuid, "text" | "payload"}
                          -> {"messages": [{"text", "buttons": [{"title", "payload"}], "emergency"}]}
-                         429 when the session sends too fast (the page keeps the text to send again)
+                         429 when the session sends too fast (the page sends the same message, same id,
+                         again after Retry-After)
 
 The token is checked before anything else (403, nothing reaches Rasa or the logs); Rasa sees
 `sender_id("webchat", token)` and nothing else about the browser. A message resent under the same id
