@@ -10,6 +10,14 @@ questions still worth asking (bot/triage/red_flag_checklist.py). Their answers c
 key `red_flags`: a "yes" makes the question's concept current, so the rules fire exactly as if the
 patient had said it; "not sure" lifts the outcome to at least a same-day clinician. Without that
 key every other field is what it would be without checklists.
+
+Answers the text states (an age, a duration, "I'm pregnant", "agony") are read by
+bot/triage/text_answers.py and merged under the given answers (a given answer always wins), so they
+are not asked again; they are returned in `answers_from_text`. A temperature read from a number
+adds `fever` (and `very_high_fever`) as current concepts.
+
+The first fired rule listed is the one that set the disposition: the most acute, and among rules of
+that level the one the patient's own words matched most specifically.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ import logging
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 
-from bot.nlu.clinical_matcher import ClinicalMatcher, get_clinical_matcher
+from bot.nlu.clinical_matcher import ClinicalMatcher, ConceptMatch, get_clinical_matcher
 from bot.triage.checklists import Checklists, load_checklists
 from bot.triage.dispositions import (
     Disposition,
@@ -38,6 +46,7 @@ from bot.triage.red_flag_checklist import (
 )
 from bot.triage.result import FiredRule, TriageResult
 from bot.triage.rules import Rule, RuleSet, load_rules, validate_answers
+from bot.triage.text_answers import TextAnswers, read_answers
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +125,20 @@ def _advice(final: Disposition, fired: list[Rule], catalogue: DispositionCatalog
     return "\n\n".join([catalogue.advice_extras[key] for key in extras] + [catalogue[final].advice])
 
 
+def _reason_order(rule: Rule, said: frozenset[str]) -> tuple[int, int]:
+    """Sort key within one acuity: rules matched by the patient's words, most specific first."""
+    named = rule.all_concepts + rule.any_concepts
+    matched = sum(1 for concept in named if concept in said)
+    return (-matched, -(len(rule.all_concepts) + len(rule.answers)))
+
+
+def _number_matches(text: str, vocabulary_kinds: Mapping[str, str]) -> tuple[TextAnswers, list[ConceptMatch]]:
+    from_text = read_answers(text)
+    matches = [ConceptMatch(m.concept, vocabulary_kinds.get(m.concept, "symptom"), m.text, m.start, m.end,
+                            "current") for m in from_text.mentions if m.concept in vocabulary_kinds]
+    return from_text, matches
+
+
 def triage(
     text: str,
     answers: Mapping[str, str | Mapping[str, str]] | None = None,
@@ -140,7 +163,10 @@ def triage(
     red_flags = validate_red_flags(red_flags, checklists, rules.unsure_values)
     proposal = parse_disposition(ml_proposal) if ml_proposal is not None else None
 
-    concepts = tuple(matcher.find(text))
+    from_text, number_matches = _number_matches(text, matcher.kinds)
+    text_answers = {k: v for k, v in from_text.answers.items() if v in rules.answer_values.get(k, ())}
+    rule_answers = {**text_answers, **rule_answers}  # an answer given explicitly always wins
+    concepts = tuple(matcher.find(text)) + tuple(number_matches)
     said = frozenset(match.concept for match in concepts if match.is_current)
     current = said | yes_concepts(red_flags, checklists)
     fired, pending = _evaluate(rules, current, rule_answers)
@@ -148,6 +174,7 @@ def triage(
         fired.append(rules.fallback)
     if NOT_SURE in red_flags.values():
         fired.append(checklists.not_sure_rule)  # unsure means more acute: at least same-day
+    fired.sort(key=lambda rule: (-rule.disposition.acuity, *_reason_order(rule, said)))
 
     fired_rules = [_fired(rule) for rule in fired]
     final = most_acute(rule.disposition for rule in fired) or rules.fallback.disposition
@@ -175,4 +202,5 @@ def triage(
         complaint_groups=tuple(group.id for group in groups),
         checklist=checklist,
         checklists_version=checklists.version,
+        answers_from_text=text_answers,
     )

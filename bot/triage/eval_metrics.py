@@ -34,6 +34,8 @@ class Outcome:
     example: Example
     predicted: Disposition
     questions_needed: int = 0
+    checklist_questions: int = 0  # red-flag checklist questions the conversation would still ask
+    checklist_turns: int = 0  # one turn per recognised complaint group with open questions
 
 
 def _share(hits: int, total: int, empty: float) -> float:
@@ -109,6 +111,16 @@ class EvaluationReport:
     def mean_questions_needed(self) -> float:
         """Mean number of questions the engine still wants answered after the message."""
         return _share(sum(o.questions_needed for o in self.outcomes), len(self.outcomes), 0.0)
+
+    @property
+    def mean_checklist_questions(self) -> float:
+        """Mean number of red-flag checklist questions still open after the message alone."""
+        return _share(sum(o.checklist_questions for o in self.outcomes), len(self.outcomes), 0.0)
+
+    @property
+    def mean_checklist_turns(self) -> float:
+        """Mean number of checklist turns (one per complaint group with open questions)."""
+        return _share(sum(o.checklist_turns for o in self.outcomes), len(self.outcomes), 0.0)
 
     @property
     def errors(self) -> tuple[Outcome, ...]:

@@ -2,13 +2,16 @@
 
     python -m bot.triage.evaluate                  # every packaged set: dev, then unseen
     python -m bot.triage.evaluate FILE --errors    # other files, listing every mismatch
+    python -m bot.triage.evaluate --set PATH       # the same, for any file of the same schema
 
 Each line is {"id", "text", "expected", "answers"?}; other keys (the unseen set's source, group and
 persona) are ignored. For each set, reported separately: the confusion matrix (rows: expected,
 columns: predicted), accuracy, recall per disposition, emergency recall (emergency_999 and a_and_e
 count as one emergency class: sending a 999 case to A&E is still caught, sending it anywhere else is
-a miss), urgent-or-above recall, over- and under-triage rates and the mean number of questions the
-engine still needs (`questions_needed`) after the message alone.
+a miss), urgent-or-above recall, over- and under-triage rates, the mean number of questions the
+engine still needs (`questions_needed`) after the message alone, and the mean number of red-flag
+checklist questions and checklist turns (one per recognised complaint group with open questions)
+the conversation would ask from the message alone.
 
 Exits 1 if a gated set's emergency recall is below 100%. The dev set and any file named on the
 command line are gates. The unseen set is a measurement only: it was written before the engine ever
@@ -76,7 +79,9 @@ def evaluate(examples: Iterable[Example]) -> EvaluationReport:
     outcomes = []
     for example in examples:
         result = triage(example.text, example.answers)
-        outcomes.append(Outcome(example, result.disposition, len(result.questions_needed)))
+        groups = {item.group for item in result.checklist}
+        outcomes.append(Outcome(example, result.disposition, len(result.questions_needed),
+                                len(result.checklist), len(groups)))
     return EvaluationReport(tuple(outcomes))
 
 
@@ -105,6 +110,8 @@ def print_report(report: EvaluationReport, out: TextIO, show_errors: bool = Fals
     out.write(f"over-triage rate (more acute than expected): {report.over_triage_rate:.1%}\n")
     out.write(f"under-triage rate (less acute than expected): {report.under_triage_rate:.1%}\n")
     out.write(f"mean questions still needed (questions_needed): {report.mean_questions_needed:.2f}\n")
+    out.write(f"mean checklist questions asked (red flags): {report.mean_checklist_questions:.2f}\n")
+    out.write(f"mean checklist turns (one per complaint group): {report.mean_checklist_turns:.2f}\n")
     for miss in report.emergency_misses:
         out.write(f"  MISSED EMERGENCY {miss.example.id}: expected {miss.example.expected.value}, "
                   f"got {miss.predicted.value}\n")
@@ -121,9 +128,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      description=__doc__.split("\n")[0])
     parser.add_argument("files", nargs="*", type=Path,
                         help="labelled JSONL files (default: the packaged dev and unseen sets)")
+    parser.add_argument("--set", dest="sets", action="append", type=Path, default=[], metavar="PATH",
+                        help="a labelled JSONL file to evaluate (repeatable; same as naming it)")
     parser.add_argument("--errors", action="store_true", help="list every mismatch (shows texts)")
     args = parser.parse_args(argv)
-    sets = [evaluation_set_for(path) for path in args.files] or list(PACKAGED_SETS)
+    sets = [evaluation_set_for(path) for path in [*args.files, *args.sets]] or list(PACKAGED_SETS)
     loaded = []
     for evaluation_set in sets:
         if not evaluation_set.path.is_file():

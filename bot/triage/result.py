@@ -3,7 +3,8 @@ complaint groups with their red-flag checklist questions still to ask."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.nlu.clinical_matcher import ConceptMatch
@@ -56,6 +57,9 @@ class TriageResult:
     complaint_groups: tuple[str, ...] = ()
     checklist: tuple[ChecklistItem, ...] = ()
     checklists_version: str = ""
+    # Answers read from the free text (age_band, duration, sex, pregnant, onset, severity); an answer
+    # given explicitly wins over these. The conversation may pre-fill its slots from them.
+    answers_from_text: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_emergency(self) -> bool:
@@ -85,4 +89,5 @@ class TriageResult:
             "complaint_groups": list(self.complaint_groups),
             "checklist": [item.to_dict() for item in self.checklist],
             "checklists_version": self.checklists_version,
+            "answers_from_text": dict(self.answers_from_text),
         }

@@ -198,3 +198,14 @@ def test_unseen_set_shares_no_text_with_the_dev_set(unseen_rows: list[dict[str, 
 
 def test_unseen_set_is_unchanged_since_its_first_run() -> None:
     assert hashlib.sha256(DEFAULT_UNSEEN_SET.read_bytes()).hexdigest() == UNSEEN_SET_SHA256
+
+
+def test_evaluate_set_option_reports_checklist_questions_and_turns(
+        tmp_path, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "other.jsonl"
+    path.write_text('{"id": "a", "text": "my tummy hurts", "expected": "gp_routine"}\n'
+                    '{"id": "b", "text": "crushing chest pain", "expected": "emergency_999"}\n', encoding="utf-8")
+    assert main(["--set", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "== other.jsonl set" in out
+    assert "mean checklist questions asked" in out and "mean checklist turns" in out
