@@ -35,6 +35,7 @@ from bot.triage.eval_metrics import EvaluationReport, Example, Outcome
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
 DEFAULT_DEV_SET = EVAL_DIR / "dev_set.jsonl"
 DEFAULT_UNSEEN_SET = EVAL_DIR / "unseen_set.jsonl"
+DEFAULT_FRESH_SET = EVAL_DIR / "fresh_set.jsonl"
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,8 @@ class EvaluationSet:
 
 
 PACKAGED_SETS = (EvaluationSet("dev", DEFAULT_DEV_SET, gate=True),
-                 EvaluationSet("unseen", DEFAULT_UNSEEN_SET, gate=False))
+                 EvaluationSet("unseen", DEFAULT_UNSEEN_SET, gate=False),
+                 EvaluationSet("fresh", DEFAULT_FRESH_SET, gate=False))
 
 
 def evaluation_set_for(path: Path) -> EvaluationSet:

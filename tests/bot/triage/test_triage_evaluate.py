@@ -16,6 +16,7 @@ from bot.triage.engine import triage
 from bot.triage.eval_metrics import URGENT_OR_ABOVE, EvaluationReport, Example, Outcome
 from bot.triage.evaluate import (
     DEFAULT_DEV_SET,
+    DEFAULT_FRESH_SET,
     DEFAULT_UNSEEN_SET,
     EvaluationSet,
     evaluate,
@@ -162,10 +163,13 @@ def test_evaluate_cli_packaged_unseen_set_is_not_a_gate() -> None:
 # Recorded with its first-run figures in docs/clinical-safety.md. Fix the engine, never the set: a line
 # judged wrong after that run is noted in the hazard log, and a new set gets a new file and a new run.
 UNSEEN_SET_SHA256 = "a08f07cba8eccc89c3849c71528e30e0556e7b9e5576d6673920c84ceb83fbd4"
+# The fresh set: written (sealed, away from the engine's data) after the engine was tuned on the unseen set.
+FRESH_SET_SHA256 = "65082249b51e184d0cd9a180bd4cfa46334410070083e65c51983b7b5aefe683"
 
-@pytest.fixture(scope="module")
-def unseen_rows() -> list[dict[str, object]]:
-    with DEFAULT_UNSEEN_SET.open(encoding="utf-8") as handle:
+@pytest.fixture(scope="module", params=["unseen", "fresh"])
+def unseen_rows(request: pytest.FixtureRequest) -> list[dict[str, object]]:
+    path = DEFAULT_UNSEEN_SET if request.param == "unseen" else DEFAULT_FRESH_SET
+    with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle]
 
 
@@ -178,8 +182,7 @@ def test_unseen_set_is_well_formed(unseen_rows: list[dict[str, object]]) -> None
         assert isinstance(row["text"], str) and row["text"].strip(), row["id"]
     assert len({row["id"] for row in unseen_rows}) == len(unseen_rows)
     assert len({row["text"] for row in unseen_rows}) == len(unseen_rows)
-    with DEFAULT_UNSEEN_SET.open(encoding="utf-8") as handle:
-        assert len(read_examples(handle)) == len(unseen_rows)
+    assert len(read_examples(json.dumps(row) for row in unseen_rows)) == len(unseen_rows)
 
 
 def test_unseen_set_has_at_least_60_emergencies(unseen_rows: list[dict[str, object]]) -> None:
@@ -198,6 +201,17 @@ def test_unseen_set_shares_no_text_with_the_dev_set(unseen_rows: list[dict[str, 
 
 def test_unseen_set_is_unchanged_since_its_first_run() -> None:
     assert hashlib.sha256(DEFAULT_UNSEEN_SET.read_bytes()).hexdigest() == UNSEEN_SET_SHA256
+
+
+def test_fresh_set_is_unchanged_since_its_first_run() -> None:
+    assert hashlib.sha256(DEFAULT_FRESH_SET.read_bytes()).hexdigest() == FRESH_SET_SHA256
+
+
+def test_fresh_set_shares_no_text_with_the_unseen_set() -> None:
+    def texts(path: Path) -> set[str]:
+        return {" ".join(json.loads(line)["text"].lower().split()) for line in path.open(encoding="utf-8")}
+
+    assert not texts(DEFAULT_FRESH_SET) & texts(DEFAULT_UNSEEN_SET)
 
 
 def test_evaluate_set_option_reports_checklist_questions_and_turns(
