@@ -17,6 +17,7 @@ from bot.triage.eval_metrics import URGENT_OR_ABOVE, EvaluationReport, Example, 
 from bot.triage.evaluate import (
     DEFAULT_DEV_SET,
     DEFAULT_FRESH_SET,
+    DEFAULT_HOLDOUT_SET,
     DEFAULT_UNSEEN_SET,
     EvaluationSet,
     evaluate,
@@ -165,10 +166,12 @@ def test_evaluate_cli_packaged_unseen_set_is_not_a_gate() -> None:
 UNSEEN_SET_SHA256 = "a08f07cba8eccc89c3849c71528e30e0556e7b9e5576d6673920c84ceb83fbd4"
 # The fresh set: written (sealed, away from the engine's data) after the engine was tuned on the unseen set.
 FRESH_SET_SHA256 = "65082249b51e184d0cd9a180bd4cfa46334410070083e65c51983b7b5aefe683"
+# The holdout set: written sealed after the fixes on the fresh set; never used to tune.
+HOLDOUT_SET_SHA256 = "4bb3815679722061e0a0ca64d8b127110acbb225b483d9b57ffdc8b73d3e7e43"
 
-@pytest.fixture(scope="module", params=["unseen", "fresh"])
+@pytest.fixture(scope="module", params=["unseen", "fresh", "holdout"])
 def unseen_rows(request: pytest.FixtureRequest) -> list[dict[str, object]]:
-    path = DEFAULT_UNSEEN_SET if request.param == "unseen" else DEFAULT_FRESH_SET
+    path = {"unseen": DEFAULT_UNSEEN_SET, "fresh": DEFAULT_FRESH_SET, "holdout": DEFAULT_HOLDOUT_SET}[request.param]
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle]
 
@@ -207,11 +210,16 @@ def test_fresh_set_is_unchanged_since_its_first_run() -> None:
     assert hashlib.sha256(DEFAULT_FRESH_SET.read_bytes()).hexdigest() == FRESH_SET_SHA256
 
 
-def test_fresh_set_shares_no_text_with_the_unseen_set() -> None:
+def test_holdout_set_is_unchanged_since_its_first_run() -> None:
+    assert hashlib.sha256(DEFAULT_HOLDOUT_SET.read_bytes()).hexdigest() == HOLDOUT_SET_SHA256
+
+
+def test_evaluation_sets_share_no_text() -> None:
     def texts(path: Path) -> set[str]:
         return {" ".join(json.loads(line)["text"].lower().split()) for line in path.open(encoding="utf-8")}
 
-    assert not texts(DEFAULT_FRESH_SET) & texts(DEFAULT_UNSEEN_SET)
+    unseen, fresh, holdout = texts(DEFAULT_UNSEEN_SET), texts(DEFAULT_FRESH_SET), texts(DEFAULT_HOLDOUT_SET)
+    assert not (fresh & unseen or holdout & unseen or holdout & fresh)
 
 
 def test_evaluate_set_option_reports_checklist_questions_and_turns(
