@@ -1,4 +1,4 @@
-"""Command line: `python -m booking_backend prepare|serve|migrate|seed-demo`.
+"""Command line: `python -m booking_backend prepare|serve|migrate|seed-demo|ingest-transcripts`.
 
 ENVIRONMENT (development, test or production) must be set for every command.
 
@@ -7,6 +7,9 @@ prepare    migrate the database; on an empty one seed the fictional demo in deve
 serve      prepare, then run the HTTP server on BACKEND_HOST:BACKEND_PORT
 migrate    apply database migrations only
 seed-demo  migrate, then seed the fictional demo into an empty database (in any environment)
+ingest-transcripts
+           read new events from Rasa's tracker store (TRACKER_STORE_URL) into the staff transcripts,
+           redacted on the way in
 """
 
 from __future__ import annotations
@@ -15,18 +18,21 @@ import argparse
 import logging
 
 import uvicorn
+from sqlalchemy import create_engine
 
 from booking_backend.clock import SystemClock
-from booking_backend.database import build_engine, build_session_factory
+from booking_backend.database import build_engine, build_session_factory, normalise_url
 from booking_backend.demo.seed import is_empty, seed_demo
 from booking_backend.migrations import upgrade
 from booking_backend.scheduling.sessions import regenerate_all
 from booking_backend.settings import Settings, SettingsError, get_settings
+from booking_backend.transcripts.ingest import IngestResult, ingest_all
 
 logger = logging.getLogger("booking_backend")
 
 EXIT_BAD_SETTINGS = 2
 EXIT_NOT_EMPTY = 3
+EXIT_NO_SOURCE = 4
 
 
 class NotEmpty(RuntimeError):
@@ -70,6 +76,22 @@ def seed_demo_command(settings: Settings) -> None:
         engine.dispose()
 
 
+def ingest_transcripts_command(settings: Settings, tracker_store_url: str) -> IngestResult:
+    """Migrate, then read everything new in the tracker store into the transcripts."""
+    upgrade(settings.database_url)
+    engine = build_engine(settings.database_url, pool_size=1)
+    source = create_engine(normalise_url(tracker_store_url))
+    try:
+        with build_session_factory(engine)() as session:
+            result = ingest_all(source, session)
+        logger.info("Transcripts: %d new events, %d messages stored, cursor at %d",
+                    result.events, result.messages, result.cursor)
+        return result
+    finally:
+        source.dispose()
+        engine.dispose()
+
+
 def serve(settings: Settings, workers: int) -> None:
     prepare(settings)
     docs = "API index at /docs" if settings.is_local else "no API docs in production"
@@ -92,6 +114,7 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("prepare", help="migrate, seed the demo when empty (development, test), top up slots")
     commands.add_parser("migrate", help="apply database migrations only")
     commands.add_parser("seed-demo", help="migrate, then seed the fictional demo into an empty database")
+    commands.add_parser("ingest-transcripts", help="read Rasa's tracker store into the staff transcripts")
     serve_parser = commands.add_parser("serve", help="prepare, then serve HTTP")
     serve_parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args(argv)
@@ -109,5 +132,10 @@ def main(argv: list[str] | None = None) -> None:
             seed_demo_command(settings)
         except NotEmpty as error:
             parser.exit(EXIT_NOT_EMPTY, f"{parser.prog} seed-demo: {error}\n")
+    elif args.command == "ingest-transcripts":
+        if not settings.tracker_store_url:
+            parser.exit(EXIT_NO_SOURCE, f"{parser.prog} ingest-transcripts: TRACKER_STORE_URL must name Rasa's "
+                        "tracker store (e.g. sqlite:///var/tracker.db)\n")
+        ingest_transcripts_command(settings, settings.tracker_store_url)
     else:
         serve(settings, args.workers)

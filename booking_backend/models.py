@@ -7,6 +7,7 @@ from booking_backend.directory.models import Location, Organisation, Practitione
 from booking_backend.idempotency.models import IdempotencyRecord
 from booking_backend.patients.models import Patient
 from booking_backend.scheduling.models import ClinicSession, SessionException, Slot
+from booking_backend.transcripts.models import Conversation, TranscriptCursor, TranscriptMessage
 from booking_backend.waitlist.models import WaitlistEntry
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "ClinicSession",
+    "Conversation",
     "IdempotencyRecord",
     "Location",
     "Organisation",
@@ -22,5 +24,7 @@ __all__ = [
     "Service",
     "SessionException",
     "Slot",
+    "TranscriptCursor",
+    "TranscriptMessage",
     "WaitlistEntry",
 ]

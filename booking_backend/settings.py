@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     admin_api_key: SecretStr | None = None
     # The patient API's shared secret (api_token.py): the action server sends it as a Bearer token.
     backend_api_token: SecretStr | None = None
+    # Rasa's SQL tracker store, read (never written) for the staff transcripts (transcripts/ingest.py).
+    tracker_store_url: str | None = None
 
     @property
     def is_local(self) -> bool:

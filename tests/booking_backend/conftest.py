@@ -44,7 +44,7 @@ START = datetime(2026, 3, 23, 8, 0, tzinfo=LONDON)
 
 
 # What the backend reads from the environment that `run_cli` sets itself or leaves out.
-BACKEND_SETTINGS = frozenset({"ENVIRONMENT", "ADMIN_API_KEY", "BACKEND_API_TOKEN", "DATABASE_URL"})
+BACKEND_SETTINGS = frozenset({"ENVIRONMENT", "ADMIN_API_KEY", "BACKEND_API_TOKEN", "DATABASE_URL", "TRACKER_STORE_URL"})
 
 
 def run_cli(command: str, *, database: Path, **settings: str) -> subprocess.CompletedProcess[str]:
