@@ -3,12 +3,14 @@
 Sets `triage_disposition`, `triage_rules`, `routed_service` and the outcome code `triage_outcome`
 (`emergency`, `urgent`, `bookable` or `self_care`; the rules offer a booking for the last two),
 then empties the form for any later problem. The domain words each outcome; the engine gives the
-advice and the rationale ("why").
+advice and the rationale ("why"). A "today" outcome on a day with no urgent GP appointment left says
+so and gives the alternatives, and offers nothing to book (outcome `urgent`).
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -16,7 +18,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import same_day
 from actions import triage_state as ts
+from actions.backend_client import BackendError
 from bot.nlu.clinical_entities import CRISIS, red_flag_value
 from bot.triage.dispositions import Disposition
 from bot.triage.result import TriageResult
@@ -36,6 +40,20 @@ def outcome_code(result: TriageResult) -> str:
     if result.disposition == Disposition.URGENT_111:
         return "urgent"
     return "self_care" if result.disposition == Disposition.SELF_CARE else "bookable"
+
+
+async def none_left_today(service: str | None, now: datetime | None = None) -> bool:
+    """True when the outcome says "today" and the same-day service has nothing left today.
+
+    When the backend cannot tell, the booking offer goes ahead: its own search is kept to today too.
+    """
+    if service != same_day.SAME_DAY_SERVICE:
+        return False
+    try:
+        return not await same_day.free_today(service, now or same_day.uk_now())
+    except BackendError as error:
+        logger.warning("Same-day availability unknown: %s", type(error).__name__)
+        return False
 
 
 def why(result: TriageResult) -> str:
@@ -59,6 +77,9 @@ class ActionTriageOutcome(Action):  # type: ignore[misc]  # rasa_sdk is untyped
             dispatcher.utter_message(response=f"utter_triage_outcome_{result.disposition.value}",
                                      why=why(result), advice=result.advice)
         service = result.service or (SELF_CARE_SERVICE if code == "self_care" else None)
+        if code == "bookable" and await none_left_today(service):
+            dispatcher.utter_message(response=same_day.NO_SAME_DAY_SLOTS)
+            code = "urgent"  # nothing to book today: the rules offer no booking
         logger.info("Triage outcome %s (%d rules, rules %s)", result.disposition.value,
                     len(result.fired_rules), result.rules_version)
         return [

@@ -1,11 +1,14 @@
 """Search the backend for a service with the patient's time wishes and offer at most five slots as buttons.
 
 When nothing fits the wishes, the soonest times on other days are offered instead; when the service
-has nothing free at all, the waitlist is offered. `BackendUnavailable` is left to the calling action.
+has nothing free at all, the waitlist is offered. The urgent same-day service is searched within today
+only: with nothing left today the patient is told so and given the alternatives (actions/same_day.py).
+`BackendUnavailable` is left to the calling action.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Mapping
 from datetime import datetime, time, timedelta
@@ -17,6 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import booking_state as state
 from actions.backend_client import UK, Slot, get_client
+from actions.same_day import NO_SAME_DAY_SLOTS, SAME_DAY_SERVICE, end_of_today
 from actions.slot_presenter import option_buttons, slot_line
 from bot.nlu.time_filters import SlotFilters, slot_filters
 
@@ -90,6 +94,8 @@ async def offer_slots(
     """Offer what fits (or the nearest other days, or the waitlist); events for the step and the offer."""
     now = (now or datetime.now(UK)).astimezone(UK)
     filters = slot_filters(wishes, now)
+    if service == SAME_DAY_SERVICE:
+        return await _offer_today(dispatcher, service, wishes, filters, now, exclude)
     slots = await search(service, filters, now, exclude=exclude)
     outcome, response = "slots_offered", "utter_offer_slots"
     if not slots and has_wishes(filters):
@@ -105,3 +111,22 @@ async def offer_slots(
     dispatcher.utter_message(response=response, buttons=option_buttons([slot_line(s) for s in slots]))
     return [*events, SlotSet(state.OFFERED_SLOTS, [state.stored(s) for s in slots]),
             SlotSet(state.STEP, state.CHOOSING_SLOT), SlotSet(state.OUTCOME, outcome)]
+
+
+async def _offer_today(dispatcher: CollectingDispatcher, service: str, wishes: list[dict[str, Any]],
+                       filters: SlotFilters, now: datetime, exclude: Iterable[int]) -> list[EventType]:
+    """Today's slots of the same-day service (wishes kept within today), or say plainly none are left."""
+    today_end = end_of_today(now)
+    within = dataclasses.replace(filters, end=min(filters.end, today_end) if filters.end else today_end)
+    slots = await search(service, within, now, exclude=exclude) if (within.start or now) < today_end else []
+    if not slots and has_wishes(filters):
+        slots = await search(service, SlotFilters(end=today_end), now, exclude=exclude)
+    events: list[EventType] = [SlotSet(state.TIME_WISHES, wishes or None)]
+    if not slots:
+        logger.info("No %s slot left today: alternatives given", service)
+        dispatcher.utter_message(response=NO_SAME_DAY_SLOTS)
+        return [*events, *state.end_flow("no_same_day_slots")]
+    logger.info("Offering %d slot(s) of %s today", len(slots), service)
+    dispatcher.utter_message(response="utter_offer_slots", buttons=option_buttons([slot_line(s) for s in slots]))
+    return [*events, SlotSet(state.OFFERED_SLOTS, [state.stored(s) for s in slots]),
+            SlotSet(state.STEP, state.CHOOSING_SLOT), SlotSet(state.OUTCOME, "slots_offered")]

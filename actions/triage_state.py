@@ -23,15 +23,32 @@ RULES = "triage_rules"
 OUTCOME = "triage_outcome"
 ROUTED_SERVICE = "routed_service"
 REQUESTED = "requested_slot"
+# The red-flag checklist step: the form requests CHECKLIST (never kept: each reply is merged into
+# RED_FLAGS, question id -> yes/no/not_sure) while the engine still has questions; SHOWN holds the
+# ids last shown, so a typed "1 and 3" answers what the patient saw.
+CHECKLIST = "triage_checklist"
+RED_FLAGS = "triage_red_flags"
+SHOWN = "triage_checklist_shown"
 
-FORM_SLOTS = (COMPLAINT, WHO, *ANSWER_SLOTS, CONFIRMED, CORRECTING, REASK)
+FORM_SLOTS = (COMPLAINT, WHO, *ANSWER_SLOTS, CONFIRMED, CORRECTING, REASK, CHECKLIST, RED_FLAGS, SHOWN)
 # Intents that are never an answer: the form rejects them so the rules can act (stop, help).
 NOT_ANSWERS = frozenset({"stop", "ask_help"})
 
 
-def answers(tracker: Tracker) -> dict[str, str]:
-    """The answers given so far, as the engine takes them."""
-    return {slot: str(tracker.get_slot(slot)) for slot in ANSWER_SLOTS if tracker.get_slot(slot) is not None}
+def red_flags(tracker: Tracker) -> dict[str, str]:
+    """The red-flag checklist answers so far (question id -> yes, no or not_sure)."""
+    given = tracker.get_slot(RED_FLAGS)
+    return {str(k): str(v) for k, v in given.items()} if isinstance(given, dict) else {}
+
+
+def answers(tracker: Tracker) -> dict[str, str | dict[str, str]]:
+    """The answers given so far, as the engine takes them (checklist answers under "red_flags")."""
+    given: dict[str, str | dict[str, str]] = {
+        slot: str(tracker.get_slot(slot)) for slot in ANSWER_SLOTS if tracker.get_slot(slot) is not None}
+    flags = red_flags(tracker)
+    if flags:
+        given["red_flags"] = flags
+    return given
 
 
 def run_triage(tracker: Tracker) -> TriageResult:

@@ -1,9 +1,12 @@
 """The triage form asks only what the rules still need, then confirms (or corrects) before the outcome.
 
 Required slots are recomputed every turn from the engine: the complaint, who is ill, the answers
-in `questions_needed` (in the engine's order, branching on what is already answered), then the
-confirm step. An emergency from the answers ends the form at once. An answer that cannot be read
-is asked again; after two, the question is explained and the patient is offered a way to stop.
+in `questions_needed` (in the engine's order, branching on what is already answered), the red-flag
+checklist while the engine still has questions (one group a turn, see actions/checklist_answers.py),
+then the confirm step. An emergency from the answers ends the form at once. Answers the engine read
+from the complaint itself (an age, a duration) fill their slots, so they are not asked again.
+An answer that cannot be read is asked again; after two, the question is explained and the patient
+is offered a way to stop.
 "stop" and "help" are never taken as answers, so the form rejects them and the rules act.
 """
 
@@ -16,8 +19,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions import checklist_answers as checklist
 from actions import triage_state as ts
 from actions.triage_answers import ANSWER_SLOTS, PARSERS, UNSURE, parse_corrections
+from bot.triage.engine import triage
 
 MAX_INVALID_BEFORE_HELP = 2
 SYMPTOM_INTENTS = frozenset({"describe_symptoms"})
@@ -34,6 +39,30 @@ def _answer(tracker: Tracker, slot: str) -> str | None:
     if tapped is not None:
         return str(tapped)
     return PARSERS[slot](ts.latest_text(tracker))
+
+
+def _checklist_reply(tracker: Tracker) -> dict[str, str] | None:
+    """The checklist answers in the latest message (a tapped button or typed text), or None."""
+    shown = [str(qid) for qid in tracker.get_slot(ts.SHOWN) or []]
+    tapped = ts.entity_value(tracker, checklist.ENTITY)
+    if tapped is not None:
+        open_ids = [item.id for item in ts.run_triage(tracker).checklist]
+        numbered = tracker.get_latest_input_channel() in checklist.NUMBERED_LIST_CHANNELS
+        return checklist.from_payload(tapped, shown, open_ids, others_no=numbered)
+    return checklist.from_text(ts.latest_text(tracker), shown)
+
+
+def _describes_symptoms(text: str) -> bool:
+    """True when the text names a current problem the engine knows ("my lips have gone blue")."""
+    return any(match.is_current for match in triage(text).concepts)
+
+
+def _prefilled(tracker: Tracker, complaint: str) -> dict[str, Any]:
+    """Answers the engine read from the complaint (age, duration...) for questions not answered yet."""
+    result = triage(complaint, ts.answers(tracker))
+    from_text = getattr(result, "answers_from_text", None) or {}
+    return {slot: str(value) for slot, value in from_text.items()
+            if slot in ANSWER_SLOTS and tracker.get_slot(slot) is None and value is not None}
 
 
 def _field_to_change(tracker: Tracker) -> str | None:
@@ -58,7 +87,10 @@ class ValidateTriageForm(FormValidationAction):  # type: ignore[misc]  # rasa_sd
         if result.is_emergency:  # nothing more to ask: the outcome says 999 / A&E now
             return [ts.COMPLAINT, *([ts.WHO] if tracker.get_slot(ts.WHO) or requested == ts.WHO else []), *answered]
         needed = [q for q in result.questions_needed if q not in answered]
-        return [ts.COMPLAINT, ts.WHO, *answered, *needed, ts.CONFIRMED]
+        # An answer being validated keeps the step in, even if a detail typed with it closed the list.
+        asking_checklist = bool(result.checklist) or tracker.get_slot(ts.CHECKLIST) is not None
+        return [ts.COMPLAINT, ts.WHO, *answered, *needed, *([ts.CHECKLIST] if asking_checklist else []),
+                ts.CONFIRMED]
 
     # ------------------------------------------------------------------ extraction
     async def extract_triage_complaint(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -67,10 +99,12 @@ class ValidateTriageForm(FormValidationAction):  # type: ignore[misc]  # rasa_sd
         asked = tracker.get_slot(ts.REQUESTED) == ts.COMPLAINT
         if not text or text.startswith("/") or intent in ts.NOT_ANSWERS:
             return {}
-        if intent in SYMPTOM_INTENTS or asked:
+        at_checklist = tracker.get_slot(ts.REQUESTED) == ts.CHECKLIST
+        if intent in SYMPTOM_INTENTS or asked or (at_checklist and _describes_symptoms(text)):
             previous = tracker.get_slot(ts.COMPLAINT)
             # Everything described in this triage counts, so later details can only raise acuity.
-            return {ts.COMPLAINT: f"{previous}. {text}" if previous and not asked else text}
+            complaint = f"{previous}. {text}" if previous and not asked else text
+            return {ts.COMPLAINT: complaint, **_prefilled(tracker, complaint)}
         return {}
 
     async def _extract_answer(self, slot: str, tracker: Tracker) -> dict[str, Any]:
@@ -111,6 +145,19 @@ class ValidateTriageForm(FormValidationAction):  # type: ignore[misc]  # rasa_sd
     async def extract_duration(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> dict[str, Any]:
         return await self._extract_answer("duration", tracker)
+
+    async def extract_triage_checklist(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                       domain: DomainDict) -> dict[str, Any]:
+        intent = ts.latest_intent(tracker)
+        if tracker.get_slot(ts.REQUESTED) != ts.CHECKLIST or intent in ts.NOT_ANSWERS:
+            return {}
+        reply = _checklist_reply(tracker)
+        if reply is not None:
+            return {ts.CHECKLIST: reply}
+        text = ts.latest_text(tracker).strip()
+        if intent in SYMPTOM_INTENTS or (not text.startswith("/") and _describes_symptoms(text)):
+            return {}  # more about the problem: the complaint takes it and the checklist is worked out again
+        return {ts.CHECKLIST: checklist.NOT_UNDERSTOOD}
 
     async def extract_triage_confirmed(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                        domain: DomainDict) -> dict[str, Any]:
@@ -177,6 +224,13 @@ class ValidateTriageForm(FormValidationAction):  # type: ignore[misc]  # rasa_sd
     def validate_duration(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> dict[str, Any]:
         return self._validate_answer("duration", value, dispatcher, tracker, domain)
+
+    def validate_triage_checklist(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> dict[str, Any]:
+        if not isinstance(value, dict) or not value:
+            return self._invalid(ts.CHECKLIST, dispatcher, tracker)
+        # The step is asked again while questions remain; the answers are kept apart and only grow.
+        return self._valid(ts.CHECKLIST, None, **{ts.RED_FLAGS: {**ts.red_flags(tracker), **value}})
 
     def validate_triage_confirmed(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: DomainDict) -> dict[str, Any]:

@@ -39,7 +39,8 @@ def test_logs_hold_no_patient_words_or_numbers(attack_stack: AttackStack) -> Non
     telegram = TelegramPatient(attack_stack, CHAT_ID)
     turn = telegram.say(complaint)
     for _ in range(4):
-        if not buttons(turn):
+        # The first button of a red-flag checklist can be an emergency, whose advice has no buttons.
+        if not any("reply_markup" in params for params in turn) or not buttons(turn):
             break
         turn = telegram.press(turn, ".")
 

@@ -140,6 +140,28 @@ def test_e2e_telegram_patient_books_with_inline_buttons_then_cancels(
     assert not any(re.search(r"/(choose_option|affirm|deny)", params["text"]) for params in patient.sent())
 
 
+def test_e2e_telegram_red_flag_checklist_lists_the_questions_and_takes_not_sure(
+    stack: AssistantStack, channel_state: str
+) -> None:
+    patient = TelegramPatient(stack, PATIENT_CHAT_ID + 7)
+    answers = {"for you, or for someone else": r"^For me", "How old are you": r"^16 to 64",
+               "female or male": r"^Female", "pregnant": r"^No$"}
+    turn = patient.say("it burns when I wee")
+    for _ in range(6):
+        if "Do you have any of these?" in texts(turn):
+            break
+        pattern = next((p for question, p in answers.items() if question in texts(turn)), None)
+        assert pattern is not None, f"no scripted answer for the bot's question: {texts(turn)!r}"
+        turn = patient.press(turn, pattern)
+    # Telegram cuts long button titles short: the message lists each question in full.
+    assert "1. Are you unable to pee at all?" in texts(turn)
+    titles = [button["text"] for button in buttons(turn)]
+    assert titles[0].startswith("1. ") and titles[-2:] == ["None of these", "Not sure"]
+
+    summary = patient.press(turn, r"^Not sure$")
+    assert "Red-flag questions: not sure about" in texts(summary)
+
+
 def test_e2e_telegram_start_command_greets(stack: AssistantStack, channel_state: str) -> None:
     patient = TelegramPatient(stack, PATIENT_CHAT_ID + 1)
 

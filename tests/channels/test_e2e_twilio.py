@@ -137,6 +137,31 @@ def test_e2e_sms_patient_books_with_numbered_replies_then_cancels(stack: Assista
     assert not any("/choose_option" in text or "/affirm" in text for text in every_text)
 
 
+def test_e2e_sms_red_flag_checklist_takes_several_numbers_in_one_reply(stack: AssistantStack,
+                                                                      channel_state: str) -> None:
+    patient = TwilioPatient(stack, "twilio_sms", "+447700900203")
+    answers = {"for you, or for someone else": "For me", "How old are you": "16 to 64",
+               "female or male": "Female", "pregnant": "No"}
+    reply = "\n".join(patient.say("it burns when I wee"))
+    for _ in range(6):
+        if "Do you have any of these?" in reply:
+            break
+        answer = next((typed for question, typed in answers.items() if question in reply), None)
+        assert answer is not None, f"no scripted answer for the bot's question: {reply!r}"
+        reply = "\n".join(patient.say(answer))
+    assert "Reply with the numbers of all that apply" in reply
+    checklist = numbered(reply)
+    assert checklist[2].endswith("Do you have a high temperature, or feel hot and shivery?")
+    assert checklist[-2:] == ["6. None of these", "7. Not sure"]
+
+    summary = "\n".join(patient.say("3 and 5"))  # a temperature and blood in the wee; "no" to the rest
+    assert "Red-flag questions: yes to" in summary and "Is there blood in your wee?" in summary
+    assert "Are you unable to pee at all?" not in summary
+    outcome = "\n".join(patient.say("yes"))
+    assert "NHS 111" in outcome
+    assert not any("/inform" in request.form["Body"] for request in patient.replies())
+
+
 def test_e2e_whatsapp_message_round_trip(stack: AssistantStack, channel_state: str) -> None:
     patient = TwilioPatient(stack, "whatsapp", WHATSAPP_PATIENT)
 

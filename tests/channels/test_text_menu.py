@@ -77,3 +77,32 @@ def test_menu_saved_per_sender_and_forgotten(channel_state: str) -> None:
 
     assert text_menu.load("sms-a") == []
     assert text_menu.load("sms-unknown") == []
+
+
+# The red-flag checklist (actions/action_ask_triage_checklist.py): one number is sent on as its button's
+# payload; several numbers, "none" and "dunno" go to the bot as typed, and the triage form reads both.
+CHECKLIST = options_from_buttons([
+    {"title": "1. Are you unable to pee at all?", "payload": '/inform{"triage_checklist": "RF-CANNOT-PEE"}'},
+    {"title": "2. Is there blood in your wee?", "payload": '/inform{"triage_checklist": "RF-BLOOD-IN-URINE"}'},
+    {"title": "None of these", "payload": '/inform{"triage_checklist": "none"}'},
+    {"title": "Not sure", "payload": '/inform{"triage_checklist": "not_sure"}'},
+])
+
+
+def test_render_checklist_numbers_questions_then_none_and_not_sure() -> None:
+    text = "Do you have any of these? Reply with the numbers of all that apply, for example \"1 and 3\"."
+    assert render(text, CHECKLIST).splitlines()[1:] == [
+        "1. Are you unable to pee at all?", "2. Is there blood in your wee?", "3. None of these", "4. Not sure"]
+
+
+@pytest.mark.parametrize(("reply", "payload"), [
+    ("2", '/inform{"triage_checklist": "RF-BLOOD-IN-URINE"}'), ("3", '/inform{"triage_checklist": "none"}'),
+    ("not sure", '/inform{"triage_checklist": "not_sure"}'), ("None of these", '/inform{"triage_checklist": "none"}'),
+])
+def test_choose_checklist_single_choice_is_its_payload(reply: str, payload: str) -> None:
+    assert choose(reply, CHECKLIST) == payload
+
+
+@pytest.mark.parametrize("reply", ["1 and 2", "1,2", "1, 2", "2 1", "none", "no", "0", "dunno"])
+def test_choose_checklist_several_numbers_and_words_go_to_the_bot_as_typed(reply: str) -> None:
+    assert choose(reply, CHECKLIST) is None

@@ -52,6 +52,7 @@ TRIAGE_ANSWERS = [
     ("How bad is it", "Mild"),
     ("suddenly", "Gradually"),
     ("How long has this been going on", "1 to 3 days"),
+    ("Do you have any of these?", "None of these"),
     ("Is that right?", "Yes, that's right"),
     ("find an appointment", "Yes please"),
 ]
