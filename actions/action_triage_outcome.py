@@ -85,6 +85,7 @@ class ActionTriageOutcome(Action):  # type: ignore[misc]  # rasa_sdk is untyped
         return [
             SlotSet(ts.DISPOSITION, result.disposition.value),
             SlotSet(ts.RULES, [rule.id for rule in result.fired_rules]),
+            SlotSet(ts.RULES_VERSION, result.rules_version),
             SlotSet(ts.ROUTED_SERVICE, service),
             SlotSet(ts.OUTCOME, code),
             *ts.reset_form(),

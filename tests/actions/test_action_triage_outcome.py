@@ -8,6 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.action_triage_outcome import ActionTriageOutcome
 from actions.triage_state import reset_form
+from bot.triage.engine import default_rules
 from tests.actions.triage_trackers import domain, tracker
 
 pytestmark = pytest.mark.anyio
@@ -24,6 +25,7 @@ async def test_action_triage_outcome_routes_a_bookable_disposition() -> None:
     events, dispatcher = await outcome({"triage_complaint": "burning when i wee", "who_is_ill": "self",
                                         "age_band": "16_to_64", "sex": "female", "pregnant": "no"})
     assert events == [SlotSet("triage_disposition", "pharmacist"), SlotSet("triage_rules", ["PHARM-PHARMACY-FIRST"]),
+                      SlotSet("triage_rules_version", default_rules().version),
                       SlotSet("routed_service", "pharmacist"), SlotSet("triage_outcome", "bookable"), *reset_form()]
     [message] = dispatcher.messages
     assert message["response"] == "utter_triage_outcome_pharmacist"
