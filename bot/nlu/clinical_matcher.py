@@ -121,6 +121,7 @@ class ClinicalMatcher:
             if concept.exact:
                 self._by_lower.add(concept.id, [self._nlp.make_doc(p) for p in concept.exact])
         self._cooccur = [(concept.id, entry) for concept in vocabulary.concepts for entry in concept.cooccur]
+        self._not_before = {concept.id: concept.not_before for concept in vocabulary.concepts if concept.not_before}
         self._speller = SpellingCorrector(_vocabulary_words(vocabulary), english_words(),
                                           vocabulary.cues.spelling_guard)
         cues = vocabulary.cues
@@ -185,7 +186,13 @@ class ClinicalMatcher:
         clauses = clause_ids(doc, self._cooccur_terminators)
         for hit in find_cooccurrences(doc, self._cooccur, clauses, self.vocabulary.cues.cooccur_window):
             found.add(_Hit(hit.concept, hit.start, hit.end, from_words=True))
+        found = {hit for hit in found if not self._changed_by_next_word(doc, hit)}
         return sorted(found, key=lambda h: (h.start, -h.end, h.concept, h.from_words))
+
+    def _changed_by_next_word(self, doc: Doc, hit: _Hit) -> bool:
+        """True when the word right after the mention is one of its concept's `not_before` words."""
+        words = self._not_before.get(hit.concept)
+        return bool(words) and hit.end < len(doc) and doc[hit.end].lower_ in words
 
     def _drop_contained(self, hits: list[_Hit]) -> list[_Hit]:
         """Prefer the longest mention, but never drop a red flag or a context (safety first)."""

@@ -56,9 +56,16 @@ def _best_window(positions: list[list[int]], window: int) -> tuple[int, int] | N
     for anchor in positions[0]:
         chosen = [anchor]
         for others in positions[1:]:
-            chosen.append(min(others, key=lambda i: abs(i - anchor)))
+            # one token fills one set only: when sets share a word ("watery" both describes and is
+            # the fluid), take the nearest token not already used
+            free = [i for i in others if i not in chosen]
+            if not free:
+                break
+            chosen.append(min(free, key=lambda i: abs(i - anchor)))
+        if len(chosen) < len(positions):
+            continue
         first, last = min(chosen), max(chosen)
-        if len(set(chosen)) < len(chosen) or last - first >= window:
+        if last - first >= window:
             continue
         if best is None or last - first < best[1] - best[0]:
             best = (first, last)

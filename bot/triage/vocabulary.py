@@ -37,6 +37,9 @@ class Concept:
     exact: tuple[str, ...] = ()
     # A lasting state (no spleen, a transplant): a past event that caused it is still current.
     timeless: bool = False
+    # Words that, right after a mention, change what it means: "can't pee" is retention, "can't pee
+    # without it stinging" is a urine infection. Such a mention is not this concept.
+    not_before: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,9 @@ def _parse_concept(concept_id: str, raw: Any) -> Concept:
     timeless = raw.get("timeless", False)
     if not isinstance(timeless, bool):
         raise VocabularyError(f"{where}.timeless: expected true or false")
+    not_before = frozenset(_string_list(raw.get("not_before", []), f"{where}.not_before"))
     return Concept(concept_id, kind, phrases, tuple(tuple(p) for p in patterns), use_lemma,
-                   cooccur, exact, timeless)
+                   cooccur, exact, timeless, not_before)
 
 
 def _parse_cooccur(raw: Any, where: str) -> tuple[tuple[frozenset[str], ...], ...]:
