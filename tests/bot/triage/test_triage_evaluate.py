@@ -15,6 +15,7 @@ from bot.triage.dispositions import Disposition
 from bot.triage.engine import triage
 from bot.triage.eval_metrics import URGENT_OR_ABOVE, EvaluationReport, Example, Outcome
 from bot.triage.evaluate import (
+    DEFAULT_CONTRAST_SET,
     DEFAULT_DEV_SET,
     DEFAULT_FRESH_SET,
     DEFAULT_HOLDOUT_SET,
@@ -168,10 +169,13 @@ UNSEEN_SET_SHA256 = "a08f07cba8eccc89c3849c71528e30e0556e7b9e5576d6673920c84ceb8
 FRESH_SET_SHA256 = "65082249b51e184d0cd9a180bd4cfa46334410070083e65c51983b7b5aefe683"
 # The holdout set: written sealed after the fixes on the fresh set; never used to tune.
 HOLDOUT_SET_SHA256 = "4bb3815679722061e0a0ca64d8b127110acbb225b483d9b57ffdc8b73d3e7e43"
+# The contrast set: pairs one detail apart, written sealed after the holdout fixes.
+CONTRAST_SET_SHA256 = "31cd41132eb55f310aaa5fcc5b966943a14334370409372c6cd801d5822b8131"
 
-@pytest.fixture(scope="module", params=["unseen", "fresh", "holdout"])
+@pytest.fixture(scope="module", params=["unseen", "fresh", "holdout", "contrast"])
 def unseen_rows(request: pytest.FixtureRequest) -> list[dict[str, object]]:
-    path = {"unseen": DEFAULT_UNSEEN_SET, "fresh": DEFAULT_FRESH_SET, "holdout": DEFAULT_HOLDOUT_SET}[request.param]
+    path = {"unseen": DEFAULT_UNSEEN_SET, "fresh": DEFAULT_FRESH_SET, "holdout": DEFAULT_HOLDOUT_SET,
+            "contrast": DEFAULT_CONTRAST_SET}[request.param]
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle]
 
@@ -214,12 +218,16 @@ def test_holdout_set_is_unchanged_since_its_first_run() -> None:
     assert hashlib.sha256(DEFAULT_HOLDOUT_SET.read_bytes()).hexdigest() == HOLDOUT_SET_SHA256
 
 
+def test_contrast_set_is_unchanged_since_its_first_run() -> None:
+    assert hashlib.sha256(DEFAULT_CONTRAST_SET.read_bytes()).hexdigest() == CONTRAST_SET_SHA256
+
+
 def test_evaluation_sets_share_no_text() -> None:
     def texts(path: Path) -> set[str]:
         return {" ".join(json.loads(line)["text"].lower().split()) for line in path.open(encoding="utf-8")}
 
-    unseen, fresh, holdout = texts(DEFAULT_UNSEEN_SET), texts(DEFAULT_FRESH_SET), texts(DEFAULT_HOLDOUT_SET)
-    assert not (fresh & unseen or holdout & unseen or holdout & fresh)
+    sets = [texts(p) for p in (DEFAULT_UNSEEN_SET, DEFAULT_FRESH_SET, DEFAULT_HOLDOUT_SET, DEFAULT_CONTRAST_SET)]
+    assert not [(a, b) for a in range(4) for b in range(a + 1, 4) if sets[a] & sets[b]]
 
 
 def test_evaluate_set_option_reports_checklist_questions_and_turns(
