@@ -192,7 +192,9 @@ class ClinicalMatcher:
     def _changed_by_next_word(self, doc: Doc, hit: _Hit) -> bool:
         """True when the word right after the mention is one of its concept's `not_before` words."""
         words = self._not_before.get(hit.concept)
-        return bool(words) and hit.end < len(doc) and doc[hit.end].lower_ in words
+        if not words:
+            return False
+        return hit.end < len(doc) and doc[hit.end].lower_ in words
 
     def _drop_contained(self, hits: list[_Hit]) -> list[_Hit]:
         """Prefer the longest mention, but never drop a red flag or a context (safety first)."""
@@ -272,6 +274,10 @@ class ClinicalMatcher:
             negated.update(group)
             negated.update(self._joined_list(doc, following, group))
         negated.update(self._denied_inside(doc, hits))
+        # Spread-out words whose last word lies in a denied mention of the same concept are denied
+        # with it: "nipped my hand, it didn't go through the skin" is no puncture.
+        negated.update(h for h in hits if h.from_words and any(
+            n.concept == h.concept and h.start <= n.start < h.end <= n.end and n != h for n in negated))
         return negated
 
     def _denied_inside(self, doc: Doc, hits: list[_Hit]) -> set[_Hit]:

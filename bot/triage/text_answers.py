@@ -58,6 +58,20 @@ _TEMPERATURE = re.compile(r"\b(\d{2,3}(\.\d{1,2})?)\s*(°|degrees?|deg)?\s*(c|f|
                           r"(?!\s*(?:kg|st|lbs?|%|mmol|percent|years?|yrs?|weeks?|months?|days?))")
 _TEMPERATURE_CONTEXT = re.compile(r"(?:temp|temperature|fever|thermometer|reading|feverish)\w*\W+(?:\w+\W+){0,3}$")
 
+# Blood pressure readings: "225/130", "bp 190 over 125". 180/120 or above is a hypertensive crisis
+# range (NHS High blood pressure: get help at once at 180/120 or higher with symptoms).
+_BLOOD_PRESSURE = re.compile(r"\b(\d{2,3})\s*(?:/|over)\s*(\d{2,3})\b(?!\s*(?:/|kg|%|mmol))")
+_BP_CONTEXT = re.compile(r"\b(?:bp|blood pressure|pressure|monitor|machine|cuff|reading)\b")
+VERY_HIGH_SYSTOLIC, VERY_HIGH_DIASTOLIC = 180, 120
+# Blood glucose readings: "sugar is 2.6", "bm 3.1", "glucose 2.9 mmol". Below 4 mmol/L is a hypo
+# (NHS Low blood sugar (hypoglycaemia)). A past reading ("sugar was 2.6, he's back to himself") is
+# not read: only the words then say whether the hypo is current.
+_GLUCOSE = re.compile(r"\b(?:sugars?|glucose|bms?|blood sugars?|sugar levels?)\b\W+(?:(?:is|are|of|at|"
+                      r"reading|level|levels|down|only|just|to|it|says|said|showing|shows|read|reads|dropped|"
+                      r"now)\W+){0,3}(\d{1,2}(?:\.\d{1,2})?)\b(?!\s*(?:%|kg|years?|yrs?|days?|weeks?|hours?|mins?|"
+                      r"minutes?|am|pm|o'clock))")
+HYPO_MMOL = 4.0
+
 _MALE = re.compile(r"\b(?:my (?:husband|son|boy|dad|father|grandad|granddad|grandson|brother|boyfriend|"
                    r"nephew|uncle|partner's son)|he's|hes|he is|he has|his)\b")
 _FEMALE = re.compile(r"\b(?:my (?:wife|daughter|girl|mum|mom|mother|nan|gran|granny|grandma|granddaughter|"
@@ -184,6 +198,23 @@ def _temperatures(text: str) -> list[NumberMention]:
     return mentions
 
 
+def _readings(text: str) -> list[NumberMention]:
+    """Blood pressure in the crisis range and blood sugar in the hypo range, read from numbers."""
+    mentions = []
+    for match in _BLOOD_PRESSURE.finditer(text):
+        systolic, diastolic = int(match.group(1)), int(match.group(2))
+        if not (70 <= systolic <= 300 and 30 <= diastolic <= 200 and systolic > diastolic):
+            continue
+        if not _BP_CONTEXT.search(text) and systolic < 200:
+            continue  # "180/120" with no word about blood pressure may be something else
+        if systolic >= VERY_HIGH_SYSTOLIC or diastolic >= VERY_HIGH_DIASTOLIC:
+            mentions.append(NumberMention("very_high_bp", match.group(0), match.start(), match.end()))
+    for match in _GLUCOSE.finditer(text):
+        if float(match.group(1)) < HYPO_MMOL:
+            mentions.append(NumberMention("hypoglycaemia", match.group(1), match.start(1), match.end(1)))
+    return mentions
+
+
 def _sex_and_pregnancy(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     if _NOT_PREGNANT.search(text):
@@ -230,4 +261,4 @@ def read_answers(text: str) -> TextAnswers:
     severity = _severity(lowered)
     if severity is not None:
         answers["severity"] = severity
-    return TextAnswers(answers, tuple(_temperatures(lowered)))
+    return TextAnswers(answers, tuple(_temperatures(lowered) + _readings(lowered)))
