@@ -63,9 +63,9 @@ def _api_arguments(env: Mapping[str, str]) -> list[str]:
             raise StartRefused(f"{name} must be at least {MIN_SECRET_LENGTH} characters.")
     arguments = ["--enable-api"]
     if token:
-        arguments += ["--auth-token", token]
+        arguments.append(f"--auth-token={token}")  # "=": a token may begin with "-" (argparse would read an option)
     if jwt_secret:
-        arguments += ["--jwt-secret", jwt_secret, "--jwt-method", "HS256"]
+        arguments += [f"--jwt-secret={jwt_secret}", "--jwt-method", "HS256"]
     return arguments
 
 

@@ -22,7 +22,8 @@ def refuse_open_api(argv: Sequence[str]) -> None:
 
     `python -m bot.server` never does that; this stops a hand-typed `rasa run --enable-api` too.
     """
-    if "--enable-api" in argv and not {"--auth-token", "-t", "--jwt-secret"} & set(argv):
+    secured = {"--auth-token", "-t", "--jwt-secret"}
+    if "--enable-api" in argv and not any(arg.split("=", 1)[0] in secured for arg in argv):
         raise ChannelConfigError(
             "Rasa's HTTP API must not run without --auth-token or --jwt-secret (start it with python -m bot.server)."
         )

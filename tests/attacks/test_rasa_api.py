@@ -3,6 +3,7 @@ token; and the launcher refuses to start an open or unnamed server."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import secrets
 import subprocess
@@ -135,10 +136,21 @@ def test_rasa_command_refuses_a_short_token() -> None:
                       "RASA_API_TOKEN": "short"})
 
 
-def test_rasa_command_puts_the_token_on_the_api() -> None:
+def rasa_run_arguments(command: list[str]) -> argparse.Namespace:
+    """The command as Rasa's own command line parser reads it."""
+    from rasa.__main__ import create_argument_parser
+
+    return create_argument_parser().parse_args(command)
+
+
+@pytest.mark.parametrize("token", [API_TOKEN, "-" + "k" * 40])  # token_urlsafe can begin with "-"
+def test_rasa_command_puts_the_token_on_the_api(token: str) -> None:
     command = rasa_command({"ENVIRONMENT": "production", "ACTION_SERVER_TOKEN": "x" * 32, "RASA_API": "on",
-                            "RASA_API_TOKEN": API_TOKEN})
-    assert command[command.index("--auth-token") + 1] == API_TOKEN
+                            "RASA_API_TOKEN": token})
+    assert f"--auth-token={token}" in command
+    refuse_open_api(command)  # the channels' start-up check sees the token in this form too
+    parsed = rasa_run_arguments(command)
+    assert parsed.auth_token == token and parsed.enable_api
 
 
 @pytest.mark.parametrize(
@@ -151,6 +163,7 @@ def test_hand_typed_open_api_is_refused_at_start(argv: list[str]) -> None:
 
 def test_hand_typed_api_with_a_token_starts() -> None:
     refuse_open_api(["rasa", "run", "--enable-api", "--auth-token", API_TOKEN])
+    refuse_open_api(["rasa", "run", "--enable-api", f"--jwt-secret={API_TOKEN}"])
     refuse_open_api(["rasa", "run"])
 
 
