@@ -38,6 +38,7 @@ DEFAULT_UNSEEN_SET = EVAL_DIR / "unseen_set.jsonl"
 DEFAULT_FRESH_SET = EVAL_DIR / "fresh_set.jsonl"
 DEFAULT_HOLDOUT_SET = EVAL_DIR / "holdout_set.jsonl"
 DEFAULT_CONTRAST_SET = EVAL_DIR / "contrast_set.jsonl"
+DEFAULT_REQUEST_SET = EVAL_DIR / "request_set.jsonl"
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,8 @@ PACKAGED_SETS = (EvaluationSet("dev", DEFAULT_DEV_SET, gate=True),
                  EvaluationSet("unseen", DEFAULT_UNSEEN_SET, gate=False),
                  EvaluationSet("fresh", DEFAULT_FRESH_SET, gate=False),
                  EvaluationSet("holdout", DEFAULT_HOLDOUT_SET, gate=False),
-                 EvaluationSet("contrast", DEFAULT_CONTRAST_SET, gate=False))
+                 EvaluationSet("contrast", DEFAULT_CONTRAST_SET, gate=False),
+                 EvaluationSet("request", DEFAULT_REQUEST_SET, gate=False))
 
 
 def evaluation_set_for(path: Path) -> EvaluationSet:

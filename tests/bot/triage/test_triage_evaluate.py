@@ -19,6 +19,7 @@ from bot.triage.evaluate import (
     DEFAULT_DEV_SET,
     DEFAULT_FRESH_SET,
     DEFAULT_HOLDOUT_SET,
+    DEFAULT_REQUEST_SET,
     DEFAULT_UNSEEN_SET,
     EvaluationSet,
     evaluate,
@@ -171,11 +172,13 @@ FRESH_SET_SHA256 = "65082249b51e184d0cd9a180bd4cfa46334410070083e65c51983b7b5aef
 HOLDOUT_SET_SHA256 = "4bb3815679722061e0a0ca64d8b127110acbb225b483d9b57ffdc8b73d3e7e43"
 # The contrast set: pairs one detail apart, written sealed after the holdout fixes.
 CONTRAST_SET_SHA256 = "31cd41132eb55f310aaa5fcc5b966943a14334370409372c6cd801d5822b8131"
+# The request set: problems mentioned in passing in booking and admin requests; the honest measure, never tuned on.
+REQUEST_SET_SHA256 = "543414b0b66ef31136e1b9ec75fb1c1f9911e7be10991d060666964865cd041b"
 
-@pytest.fixture(scope="module", params=["unseen", "fresh", "holdout", "contrast"])
+@pytest.fixture(scope="module", params=["unseen", "fresh", "holdout", "contrast", "request"])
 def unseen_rows(request: pytest.FixtureRequest) -> list[dict[str, object]]:
     path = {"unseen": DEFAULT_UNSEEN_SET, "fresh": DEFAULT_FRESH_SET, "holdout": DEFAULT_HOLDOUT_SET,
-            "contrast": DEFAULT_CONTRAST_SET}[request.param]
+            "contrast": DEFAULT_CONTRAST_SET, "request": DEFAULT_REQUEST_SET}[request.param]
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle]
 
@@ -222,12 +225,17 @@ def test_contrast_set_is_unchanged_since_its_first_run() -> None:
     assert hashlib.sha256(DEFAULT_CONTRAST_SET.read_bytes()).hexdigest() == CONTRAST_SET_SHA256
 
 
+def test_request_set_is_unchanged_since_its_first_run() -> None:
+    assert hashlib.sha256(DEFAULT_REQUEST_SET.read_bytes()).hexdigest() == REQUEST_SET_SHA256
+
+
 def test_evaluation_sets_share_no_text() -> None:
     def texts(path: Path) -> set[str]:
         return {" ".join(json.loads(line)["text"].lower().split()) for line in path.open(encoding="utf-8")}
 
-    sets = [texts(p) for p in (DEFAULT_UNSEEN_SET, DEFAULT_FRESH_SET, DEFAULT_HOLDOUT_SET, DEFAULT_CONTRAST_SET)]
-    assert not [(a, b) for a in range(4) for b in range(a + 1, 4) if sets[a] & sets[b]]
+    sets = [texts(p) for p in (DEFAULT_UNSEEN_SET, DEFAULT_FRESH_SET, DEFAULT_HOLDOUT_SET, DEFAULT_CONTRAST_SET,
+                               DEFAULT_REQUEST_SET)]
+    assert not [(a, b) for a in range(len(sets)) for b in range(a + 1, len(sets)) if sets[a] & sets[b]]
 
 
 def test_evaluate_set_option_reports_checklist_questions_and_turns(
