@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.triage.text_answers import age_band, duration_band
+
 UNSURE = "unsure"
 ANSWER_SLOTS = ("age_band", "sex", "pregnant", "severity", "onset", "duration")
 
@@ -58,14 +60,7 @@ def parse_age_band(text: str) -> str | None:
 
 
 def _years(age: float) -> str | None:
-    if age > 120:
-        return None
-    if age < 0.25:
-        return "under_3_months"
-    if age < 1:
-        return "3_to_11_months"
-    bands = ((5, "1_to_4"), (16, "5_to_15"), (65, "16_to_64"))
-    return next((band for limit, band in bands if age < limit), "65_plus")
+    return None if age > 120 else age_band(age)
 
 
 def parse_sex(text: str) -> str | None:
@@ -136,22 +131,12 @@ def parse_duration(text: str) -> str | None:
     if match:
         amount, unit = _number(match[1]), match[2]
         days = amount * {"d": 1, "w": 7, "m": 30, "y": 365}[unit[0]]
-        return _days(days)
+        return duration_band(days)
     if re.search(r"\b(yesterday|last night|day before yesterday)\b", t):
         return "1_to_3_days"
     if re.search(r"\b(a while|ages|long time|months|years)\b", t):
         return "over_3_weeks"
     return UNSURE if _UNSURE.search(t) else None
-
-
-def _days(days: float) -> str:
-    if days < 1:
-        return "under_1_day"
-    if days <= 3:
-        return "1_to_3_days"
-    if days <= 7:
-        return "4_to_7_days"
-    return "1_to_3_weeks" if days <= 21 else "over_3_weeks"
 
 
 def parse_who(text: str) -> str | None:
