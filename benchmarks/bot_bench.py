@@ -59,7 +59,7 @@ CREDENTIALS = REPO / "benchmarks" / "rest-credentials.yml"  # the REST channel o
 P95_TARGET_MS = 150.0
 THROUGHPUT_TARGET = 0.70  # of the starter bot's messages per second, 20 conversations each
 CONCURRENCY = (1, 20)
-MAX_TURNS = 16  # per assistant conversation: greet, symptoms, ~5 triage answers, booking, slot, confirm, bye
+MAX_TURNS = 16  # per assistant conversation: greet, symptoms, ~5 triage answers, checklist, booking, slot, confirm, bye
 REQUEST_TIMEOUT_S = 60.0
 ASSISTANT, STARTER = "assistant", "starter (rasa init)"
 
@@ -74,7 +74,8 @@ SYMPTOMS = (
 )
 GOODBYES = ("thanks, bye", "thank you", "bye")
 TRIAGE_ANSWERS = {"who_is_ill": "self", "age_band": "16_to_64", "sex": "female", "pregnant": "no",
-                  "severity": "mild", "onset": "gradual", "duration": "1_to_3_weeks"}
+                  "severity": "mild", "onset": "gradual", "duration": "1_to_3_weeks",
+                  "triage_checklist": "none"}  # the red-flag checklist: "None of these"
 STARTER_SCRIPTS = (
     ("hello", "i am great", "bye"),
     ("hi", "very sad", "yes", "goodbye"),
