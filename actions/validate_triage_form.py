@@ -59,8 +59,7 @@ def _describes_symptoms(text: str) -> bool:
 
 def _prefilled(tracker: Tracker, complaint: str) -> dict[str, Any]:
     """Answers the engine read from the complaint (age, duration...) for questions not answered yet."""
-    result = triage(complaint, ts.answers(tracker))
-    from_text = getattr(result, "answers_from_text", None) or {}
+    from_text = triage(complaint, ts.answers(tracker)).answers_from_text
     return {slot: str(value) for slot, value in from_text.items()
             if slot in ANSWER_SLOTS and tracker.get_slot(slot) is None and value is not None}
 
