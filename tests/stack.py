@@ -172,8 +172,12 @@ class RunningStack:
 @contextmanager
 def running_stack(folder: Path, template: Path, **rasa_settings: str) -> Iterator[RunningStack]:
     """Backend (on a copy of `template`), action server and Rasa server (`rasa_settings` in its
-    environment), started in that order under `folder` and stopped in reverse."""
-    backend = backend_process(folder, template)
+    environment), started in that order under `folder` and stopped in reverse.
+
+    Its patients book the soonest slot and then cancel or move it, whatever the time of day: the
+    backend lets them change it up to its start (MIN_NOTICE_MINUTES=0). The two-hour rule itself is
+    tested against a backend of its own (tests/actions/conftest.py, tests/booking_backend)."""
+    backend = backend_process(folder, template, MIN_NOTICE_MINUTES="0")
     servers = [backend]
     try:
         backend_url = backend.start()
