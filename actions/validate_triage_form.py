@@ -22,6 +22,7 @@ from rasa_sdk.types import DomainDict
 from actions import checklist_answers as checklist
 from actions import triage_state as ts
 from actions.triage_answers import ANSWER_SLOTS, PARSERS, UNSURE, parse_corrections
+from bot.nlu.clinical_matcher import get_clinical_matcher
 from bot.triage.engine import triage
 
 MAX_INVALID_BEFORE_HELP = 2
@@ -54,7 +55,7 @@ def _checklist_reply(tracker: Tracker) -> dict[str, str] | None:
 
 def _describes_symptoms(text: str) -> bool:
     """True when the text names a current problem the engine knows ("my lips have gone blue")."""
-    return any(match.is_current for match in triage(text).concepts)
+    return any(match.is_current for match in get_clinical_matcher().find(text))  # the matcher alone: no rules
 
 
 def _prefilled(tracker: Tracker, complaint: str) -> dict[str, Any]:
