@@ -37,7 +37,8 @@ class ActionChooseAppointment(Action):  # type: ignore[misc]  # rasa_sdk is unty
             return [*events, SlotSet(state.STEP, state.CONFIRMING_CANCEL),
                     SlotSet(state.OUTCOME, "appointment_chosen")]
         try:
-            offered = await offer_slots(dispatcher, chosen.slot.service, wishes_of(tracker))
+            offered = await offer_slots(dispatcher, chosen.slot.service, wishes_of(tracker),
+                                        anchor=(chosen.slot.start, chosen.slot.start))
         except BackendUnavailable:
             logger.warning("Slot search for a reschedule failed: booking backend unavailable")
             dispatcher.utter_message(response="utter_backend_down")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -11,10 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import booking_state as state
-from actions.backend_client import BackendUnavailable, Conflict, InvalidRequest, NotFound, get_client
+from actions.backend_client import UK, BackendUnavailable, Conflict, InvalidRequest, NotFound, get_client
 from actions.patient_ref import patient_ref
-from actions.slot_offer import offer_slots, wishes_of
+from actions.slot_offer import offer_slots, time_entities, wishes_of
 from actions.slot_presenter import appointment_line, slot_summary
+from bot.nlu.time_wishes import picked_by_clock
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +29,8 @@ class ActionHoldSlot(Action):  # type: ignore[misc]  # rasa_sdk is untyped
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         offered = state.stored_slots(tracker, state.OFFERED_SLOTS)
-        number = state.option_number(tracker)
+        number = state.option_number(tracker) or picked_by_clock(
+            time_entities(tracker.latest_message), [s.start for s in offered], datetime.now(UK))
         if number is None or not 1 <= number <= len(offered):
             dispatcher.utter_message(response="utter_invalid_option", count=len(offered))
             return [SlotSet(state.OUTCOME, "invalid_option")]

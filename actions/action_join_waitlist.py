@@ -14,8 +14,8 @@ from actions import booking_state as state
 from actions.backend_client import UK, BackendError, BackendUnavailable, WaitlistPreferences, get_client
 from actions.booking_reset import release_held
 from actions.patient_ref import patient_ref
-from actions.slot_offer import wishes_of
-from bot.nlu.time_filters import slot_filters
+from actions.slot_offer import anchor_of, wishes_of
+from bot.nlu.time_wishes import resolve, to_filters
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +31,8 @@ class ActionJoinWaitlist(Action):  # type: ignore[misc]  # rasa_sdk is untyped
         if not service:
             dispatcher.utter_message(response="utter_ask_what_appointment_for")
             return state.end_flow("needs_service")
-        filters = slot_filters(wishes_of(tracker), datetime.now(UK))
+        now = datetime.now(UK)
+        filters = to_filters(resolve(wishes_of(tracker, now), *anchor_of(tracker), now))
         preferences = WaitlistPreferences(weekdays=list(filters.weekdays),
                                           part_of_day=[filters.part_of_day] if filters.part_of_day else [])
         await release_held(tracker, self.name())

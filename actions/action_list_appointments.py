@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -11,10 +12,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import booking_state as state
-from actions.backend_client import BackendUnavailable, get_client
+from actions.backend_client import UK, BackendUnavailable, get_client
 from actions.booking_reset import release_held
 from actions.patient_ref import patient_ref
+from actions.slot_offer import stored_wish, time_entities
 from actions.slot_presenter import appointment_line, option_buttons
+from bot.nlu.time_wishes import wish_from
 
 logger = logging.getLogger(__name__)
 
@@ -47,4 +50,7 @@ class ActionListAppointments(Action):  # type: ignore[misc]  # rasa_sdk is untyp
         return [*state.end_flow("appointments_listed"),
                 SlotSet(state.CHANGE_KIND, kind),
                 SlotSet(state.UPCOMING, [state.stored(b) for b in upcoming]),
-                SlotSet(state.STEP, state.CHOOSING_APPOINTMENT)]
+                SlotSet(state.STEP, state.CHOOSING_APPOINTMENT),
+                # "move it to the Monday after": kept until the appointment it is relative to is chosen
+                SlotSet(state.TIME_WISHES, stored_wish(wish_from(time_entities(tracker.latest_message),
+                                                                 datetime.now(UK))))]

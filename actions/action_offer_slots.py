@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions import booking_state as state
 from actions.backend_client import BackendUnavailable
 from actions.booking_reset import release_held
-from actions.slot_offer import offer_slots, wishes_of
+from actions.slot_offer import anchor_of, offer_slots, stored_wish, wishes_of
 
 logger = logging.getLogger(__name__)
 
@@ -31,17 +31,18 @@ class ActionOfferSlots(Action):  # type: ignore[misc]  # rasa_sdk is untyped
         wishes = wishes_of(tracker)
         if not service:
             dispatcher.utter_message(response="utter_ask_what_appointment_for")
-            return [SlotSet(state.TIME_WISHES, wishes or None), *state.end_flow("needs_service")]
+            return [SlotSet(state.TIME_WISHES, stored_wish(wishes)), *state.end_flow("needs_service")]
         if tracker.get_slot(state.FOR_DEPENDANT) and not tracker.get_slot(state.DEPENDANT_LABEL) and not chosen:
             # The practice needs to know who to expect before a slot is held for them.
-            return [SlotSet(state.TIME_WISHES, wishes or None), SlotSet(state.STEP, state.NAMING_DEPENDANT)]
+            return [SlotSet(state.TIME_WISHES, stored_wish(wishes)), SlotSet(state.STEP, state.NAMING_DEPENDANT)]
         events: list[EventType] = []
+        anchor = anchor_of(tracker)  # before the hold goes: "later" may be relative to the time held
         if state.hold_id(tracker) is not None:
             await release_held(tracker, self.name())  # looking again: the slot held for the last answer goes
             events += [SlotSet(state.HOLD_ID, None), SlotSet(state.HELD_SLOT, None)]
         exclude = [chosen.slot.id] if chosen else []
         try:
-            events += await offer_slots(dispatcher, service, wishes, exclude=exclude)
+            events += await offer_slots(dispatcher, service, wishes, exclude=exclude, anchor=anchor)
         except BackendUnavailable:
             logger.warning("Slot search failed: booking backend unavailable")
             dispatcher.utter_message(response="utter_backend_down")

@@ -12,6 +12,11 @@ Use it in config.yml as `- name: bot.nlu.time_parser.TimeParser`. Every entity i
 - `part_of_day`: `value` is `morning`, `afternoon` or `evening`.
 - `time_of_day`: `value` is `{"earliest": "HH:MM" | None, "latest": "HH:MM" | None}`, local
   clock bounds ("after 4pm", "before 10", "between 2 and 4pm", "not mornings").
+- `relative`: a wish relative to what was offered or to the appointment being moved; `value` is
+  `earlier` ("anything sooner?"), `later` ("a bit later"), `week_after` ("the week after"),
+  `week_later` ("a week later": the same day a week on), `day_after` ("the day after") or
+  `weekday_after` with `additional_info["day"]` ("the Monday after"). bot/nlu/time_wishes.py
+  resolves them against an anchor.
 
 Rules cover what Duckling lacks or gets wrong for booking (negations, bare parts of the day, clock
 bounds, "in the next 2 weeks" meaning from now, "soonest"). Duckling then reads the text with the
@@ -86,6 +91,18 @@ _WITHIN = re.compile(r"\b(?:in|within|over|during)\s+the\s+(?:next|coming)\s+"
 _ASAP = re.compile(r"\b(?:asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|poss|you\s+can)|soonest|"
                    r"earliest(?:\s+(?:possible|available))?|first\s+available|next\s+available|"
                    r"as\s+early\s+as\s+possible)(?!\w)", re.I)
+_RELATIVE = [
+    ("weekday_after", re.compile(rf"\b(?:the\s+|that\s+)?(?P<day>{_DAY})\s+after(?:\s+(?:that|it))?\b"
+                                 r"(?!\s*(?:next|\d))", re.I)),
+    ("week_later", re.compile(r"\b(?:a|one|1)\s+week\s+(?:later|after(?:\s+(?:that|it))?)\b"
+                              r"|\bsame\s+(?:day|time)\s+(?:the\s+)?(?:following|next)\s+week\b", re.I)),
+    ("week_after", re.compile(r"\b(?:the\s+)?week\s+after(?:\s+(?:that|it))?\b(?!\s*next)"
+                              r"|\bthe\s+following\s+week\b", re.I)),
+    ("day_after", re.compile(r"\b(?:the\s+)?day\s+after(?:\s+(?:that|it))?\b(?!\s*tomorrow)"
+                             r"|\bthe\s+next\s+day\b", re.I)),
+    ("earlier", re.compile(r"\b(?:sooner|earlier|before\s+(?:that|then|those|them))\b(?!\s*than)", re.I)),
+    ("later", re.compile(r"\b(?:later|after\s+(?:that|then|those|them))\b(?!\s*than)", re.I)),
+]
 # Words Duckling reads as dates that patients mostly mean otherwise ("I sat down", "a fall").
 _NOT_DATES = frozenset({"sat", "sun", "wed", "mar", "fall", "the second", "second"})
 _COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "few": 3}
@@ -166,6 +183,10 @@ def find_time_rules(text: str, reference_time: datetime) -> list[RuleMatch]:
         end = _within_end(reference_time, int(n) if n.isdigit() else _COUNTS.get(n, 2),
                           m["unit"].lower())
         add(m, "interval", [_interval(reference_time, end, "day")], ";")
+    for shift, pattern in _RELATIVE:
+        for m in pattern.finditer(text):
+            day = {"day": day_codes(m["day"])[0]} if shift == "weekday_after" else {}
+            add(m, "relative", shift, ";", **day)
     for m in _ASAP.finditer(text):
         add(m, "interval", [_interval(reference_time, None, "second")], ";")
     for m in _PART.finditer(text):

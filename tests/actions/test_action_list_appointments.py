@@ -44,7 +44,7 @@ async def test_list_appointments_to_cancel_numbers_them_soonest_first(shared_cli
 
     assert events == [*ended("appointments_listed"), SlotSet("change_kind", "cancel"),
                       SlotSet("upcoming_appointments", stored_all(upcoming)),
-                      SlotSet("booking_step", "choosing_appointment")]
+                      SlotSet("booking_step", "choosing_appointment"), SlotSet("time_wishes", None)]
     [message] = dispatcher.messages
     assert message["response"] == "utter_list_appointments_cancel"
     assert [b["title"] for b in message["buttons"]] == [f"{n}. {appointment_line(b)}"

@@ -9,9 +9,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.action_offer_slots import ActionOfferSlots
-from actions.backend_client import UK, get_client
+from actions.backend_client import UK, Slot, get_client
 from actions.patient_ref import patient_ref
-from bot.nlu.time_filters import slot_filters
+from bot.nlu.time_wishes import Wish, to_filters, wish_from
 from tests.actions.booking_trackers import (
     DOMAIN,
     hold_for,
@@ -30,26 +30,32 @@ FLOW_CLEARED = [SlotSet(name, None) for name in ("booking_step", "offered_slots"
                                                  "change_kind", "upcoming_appointments", "chosen_appointment")]
 
 
-async def test_offer_slots_offers_the_five_soonest_as_numbered_buttons(shared_client_on_backend: str) -> None:
+async def test_offer_slots_offers_five_spread_times_soonest_first_as_numbered_buttons(
+        shared_client_on_backend: str) -> None:
     dispatcher = CollectingDispatcher()
-    expected = await soonest("practice_nurse")
+    [first] = await soonest("practice_nurse", count=1)
 
     events = await ActionOfferSlots().run(dispatcher, tracker(slots={"routed_service": "practice_nurse"},
                                                               text="I need a smear test"), DOMAIN)
 
-    assert events == [SlotSet("time_wishes", None), SlotSet("offered_slots", stored_all(expected)),
-                      SlotSet("booking_step", "choosing_slot"), SlotSet("booking_outcome", "slots_offered")]
+    offered = [Slot.parse_obj(s) for s in next(e["value"] for e in events if e["name"] == "offered_slots")]
+    assert offered[0] == first
+    assert len({s.start for s in offered}) == 5, "five different times, not one minute at five places"
+    assert [s.start for s in offered] == sorted(s.start for s in offered)
+    assert events[0] == SlotSet("time_wishes", None)
+    assert events[-2:] == [SlotSet("booking_step", "choosing_slot"), SlotSet("booking_outcome", "slots_offered")]
     [message] = dispatcher.messages
     assert message["response"] == "utter_offer_slots"
     assert [b["payload"] for b in message["buttons"]] == [f'/choose_option{{"option": "{n}"}}' for n in range(1, 6)]
     assert message["buttons"][0]["title"].startswith("1. ")
-    assert expected[0].practitioner.display_name in message["buttons"][0]["title"]
+    assert first.practitioner.display_name in message["buttons"][0]["title"]
 
 
-async def test_offer_slots_keeps_to_after_4pm_next_week(shared_client_on_backend: str) -> None:
+async def test_offer_slots_keeps_to_after_4pm_next_week_and_says_so(shared_client_on_backend: str) -> None:
     now = datetime.now(UK)
     wishes = time_entities("next week after 4pm", now)
-    filters = slot_filters(wishes, now)
+    wish = wish_from(wishes, now)
+    filters = to_filters(wish)
     dispatcher = CollectingDispatcher()
 
     events = await ActionOfferSlots().run(
@@ -57,23 +63,25 @@ async def test_offer_slots_keeps_to_after_4pm_next_week(shared_client_on_backend
                             entities=wishes), DOMAIN)
 
     offered = next(e["value"] for e in events if e["name"] == "offered_slots")
-    assert responses(dispatcher) == ["utter_offer_slots"]
+    assert responses(dispatcher) == ["utter_offer_wished_slots"]
+    assert dispatcher.messages[0]["wish"].startswith("between ") and "after 4pm" in dispatcher.messages[0]["wish"]
     assert 1 <= len(offered) <= 5
     for slot in offered:
         start = datetime.fromisoformat(slot["start"]).astimezone(UK)
         assert start.hour >= 16 and filters.start is not None and filters.end is not None
         assert filters.start <= start < filters.end
-    assert SlotSet("time_wishes", wishes) in events
+    assert SlotSet("time_wishes", wish.to_json()) in events
 
 
-async def test_offer_slots_with_nothing_on_the_wished_day_offers_other_days(shared_client_on_backend: str) -> None:
+async def test_offer_slots_with_nothing_on_the_wished_day_offers_the_nearest(shared_client_on_backend: str) -> None:
     wishes = time_entities("any Sunday")  # GP surgeries in the demo do not open on Sundays
     dispatcher = CollectingDispatcher()
 
     events = await ActionOfferSlots().run(
         dispatcher, tracker(slots={"routed_service": "gp_routine"}, text="any Sunday", entities=wishes), DOMAIN)
 
-    assert responses(dispatcher) == ["utter_offer_other_days"]
+    assert responses(dispatcher) == ["utter_offer_nearest"]
+    assert dispatcher.messages[0]["wish"] == "on Sundays"
     assert events[-2:] == [SlotSet("booking_step", "choosing_slot"), SlotSet("booking_outcome", "other_days_offered")]
     assert len(dispatcher.messages[0]["buttons"]) == 5
 
@@ -88,7 +96,7 @@ async def test_offer_slots_keeps_earlier_time_wishes_when_the_message_has_none(s
 
     offered = next(e["value"] for e in events if e["name"] == "offered_slots")
     assert {datetime.fromisoformat(s["start"]).astimezone(UK).weekday() for s in offered} == {5}
-    assert events[0] == SlotSet("time_wishes", wishes)
+    assert events[0] == SlotSet("time_wishes", Wish(weekdays=("sat",)).to_json())
 
 
 async def test_offer_slots_without_a_service_asks_what_the_appointment_is_for(shared_client_on_backend: str) -> None:

@@ -15,6 +15,7 @@ import actions.slot_offer
 from actions.backend_errors import BackendUnavailable
 from actions.same_day import end_of_today
 from actions.slot_offer import offer_slots
+from bot.nlu.time_wishes import Wish
 from tests.actions.triage_conversation import FIXED_NOW, FakeSlotSearch, TriageChat
 
 pytestmark = pytest.mark.anyio
@@ -29,7 +30,7 @@ def backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlotSearch]:
     """Slots free this afternoon and tomorrow morning; the clock set per test with `at`."""
     search = FakeSlotSearch([THIS_AFTERNOON, TOMORROW_MORNING])
     monkeypatch.setattr(actions.same_day, "get_client", lambda: search)
-    monkeypatch.setattr(actions.slot_offer, "get_client", lambda: search)
+    monkeypatch.setattr(actions.slot_search, "get_client", lambda: search)
     yield search
 
 
@@ -85,7 +86,7 @@ async def test_same_day_outcome_when_the_backend_cannot_tell_still_offers_the_bo
 
 async def test_offer_same_day_late_in_the_day_never_offers_tomorrow(backend: FakeSlotSearch) -> None:
     dispatcher = CollectingDispatcher()
-    events = await offer_slots(dispatcher, "gp_urgent_same_day", [], now=LATE)
+    events = await offer_slots(dispatcher, "gp_urgent_same_day", Wish(), now=LATE)
     assert [m["response"] for m in dispatcher.messages] == ["utter_no_same_day_slots"]
     assert not dispatcher.messages[0].get("buttons")
     slots = {e["name"]: e["value"] for e in events}
@@ -94,7 +95,7 @@ async def test_offer_same_day_late_in_the_day_never_offers_tomorrow(backend: Fak
 
 async def test_offer_same_day_offers_only_today(backend: FakeSlotSearch) -> None:
     dispatcher = CollectingDispatcher()
-    events = await offer_slots(dispatcher, "gp_urgent_same_day", [], now=FIXED_NOW)
+    events = await offer_slots(dispatcher, "gp_urgent_same_day", Wish(), now=FIXED_NOW)
     offered = next(e["value"] for e in events if e["name"] == "offered_slots")
     assert [datetime.fromisoformat(s["start"]) for s in offered] == [THIS_AFTERNOON]
     assert all(q["end"] == end_of_today(FIXED_NOW) for q in backend.queries)
@@ -102,6 +103,6 @@ async def test_offer_same_day_offers_only_today(backend: FakeSlotSearch) -> None
 
 async def test_offer_other_services_still_offer_the_soonest_days(backend: FakeSlotSearch) -> None:
     dispatcher = CollectingDispatcher()
-    events = await offer_slots(dispatcher, "gp_routine", [], now=LATE)
+    events = await offer_slots(dispatcher, "gp_routine", Wish(), now=LATE)
     offered = next(e["value"] for e in events if e["name"] == "offered_slots")
     assert [datetime.fromisoformat(s["start"]) for s in offered] == [TOMORROW_MORNING]
