@@ -172,7 +172,8 @@ def combine(previous: Wish, new: Wish) -> Wish:
         allowed = set(new.weekdays) | _weekdays_between(new.start, new.end)
         wish = dataclasses.replace(wish, excluded_weekdays=tuple(
             d for d in wish.excluded_weekdays if d not in allowed or not allowed))
-    return dataclasses.replace(wish, relative=new.relative)
+    # a relative wish still waiting for its anchor stays until the next wish replaces it
+    return wish if new.is_empty() else dataclasses.replace(wish, relative=new.relative)
 
 
 def _weekdays_between(start: datetime | None, end: datetime | None) -> set[str]:

@@ -1,0 +1,121 @@
+"""TimeWishPolicy on real trackers, the real domain and the real time parser: a time phrase where a
+booking flow waits searches again (or holds the slot it names), whatever the classifier made of it."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.time_parser import TimeParser
+from bot.policies.time_wish_policy import HOLD, OFFER, TimeWishPolicy, next_action
+
+ROOT = Path(__file__).resolve().parents[3]
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime.now(LONDON)
+THURSDAY_11 = (NOW + timedelta(days=(3 - NOW.weekday()) % 7 or 7)).replace(hour=11, minute=0, second=0,
+                                                                          microsecond=0)
+NEXT_DAY_1120 = (NOW + timedelta(days=1)).replace(hour=11, minute=20, second=0, microsecond=0)
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "bot" / "domain"))
+
+
+@pytest.fixture(scope="module")
+def parser(tmp_path_factory: pytest.TempPathFactory) -> TimeParser:
+    storage = LocalModelStorage(Path(tmp_path_factory.mktemp("parser")))
+    return TimeParser.create(TimeParser.get_default_config(), storage, Resource("time_parser"),
+                             ExecutionContext(GraphSchema({})))
+
+
+def offered(*starts: datetime) -> list[dict[str, Any]]:
+    return [{"id": n, "start": s.isoformat()} for n, s in enumerate(starts, start=1)]
+
+
+def tracker(domain: Domain, parser: TimeParser, text: str, intent: str, *before: Event) -> DialogueStateTracker:
+    message = Message(data={TEXT: text})
+    parser.process([message])
+    said = UserUttered(text, {"name": intent, "confidence": 0.9}, message.get(ENTITIES) or [])
+    events: list[Event] = [ActionExecuted("action_session_start"), ActionExecuted("action_listen"), *before,
+                           ActionExecuted("action_listen"), said]
+    return DialogueStateTracker.from_events("test-sender", events, domain.slots)
+
+
+def choosing(*starts: datetime) -> list[Event]:
+    return [SlotSet("booking_step", "choosing_slot"), SlotSet("offered_slots", offered(*starts))]
+
+
+@pytest.mark.parametrize(("text", "intent"), [
+    ("have you got anything on thursday", "out_of_scope"),
+    ("i cant do those, anything later?", "deny"),
+    ("nothing earlier?", "nlu_fallback"),
+    ("not fridays", "inform"),
+    ("can you book me in for the week after", "book_appointment"),
+])
+def test_a_wish_at_the_offered_times_searches_again(domain: Domain, parser: TimeParser, text: str,
+                                                    intent: str) -> None:
+    assert next_action(tracker(domain, parser, text, intent, *choosing(THURSDAY_11)), NOW) == OFFER
+
+
+@pytest.mark.parametrize("text", ["the 11:20 one", "book me the 11:20 one please"])
+def test_an_offered_time_named_by_its_clock_is_held(domain: Domain, parser: TimeParser, text: str) -> None:
+    state = tracker(domain, parser, text, "out_of_scope", *choosing(THURSDAY_11, NEXT_DAY_1120))
+    assert next_action(state, NOW) == HOLD
+
+
+def test_a_clock_not_offered_searches_for_it(domain: Domain, parser: TimeParser) -> None:
+    state = tracker(domain, parser, "the 3:40 one", "out_of_scope", *choosing(THURSDAY_11, NEXT_DAY_1120))
+    assert next_action(state, NOW) == OFFER
+
+
+def test_yes_at_the_confirm_step_books_when_the_held_time_keeps_to_the_wish(domain: Domain,
+                                                                            parser: TimeParser) -> None:
+    held = [SlotSet("booking_step", "confirming_booking"), SlotSet("held_slot", offered(THURSDAY_11)[0])]
+    assert next_action(tracker(domain, parser, "yes thursday at 11 is great", "affirm", *held), NOW) is None
+    assert next_action(tracker(domain, parser, "yes but only on a friday", "affirm", *held), NOW) == OFFER
+
+
+def test_outside_a_flow_an_unplaced_time_starts_a_booking(domain: Domain, parser: TimeParser) -> None:
+    state = tracker(domain, parser, "is there a slot at half 4 on friday", "out_of_scope")
+    assert next_action(state, NOW) == OFFER
+
+
+@pytest.mark.parametrize(("text", "intent", "before"), [
+    ("ive had chest pain since tuesday", "describe_symptoms", []),
+    ("it started last week", "inform", [SlotSet("booking_step", "choosing_slot")]),
+    ("stop, not thursday", "stop", [SlotSet("booking_step", "choosing_slot")]),
+    ("i need to cancel my thursday one", "cancel_appointment", []),
+    ("hello", "greet", [SlotSet("booking_step", "choosing_slot")]),
+    ("tuesday", "inform", [ActiveLoop("triage_form")]),
+])
+def test_history_other_requests_and_forms_are_left_alone(domain: Domain, parser: TimeParser, text: str,
+                                                         intent: str, before: list[Event]) -> None:
+    assert next_action(tracker(domain, parser, text, intent, *before), NOW) is None
+
+
+def test_the_policy_predicts_the_search_above_the_rules(domain: Domain, parser: TimeParser,
+                                                        tmp_path: Path) -> None:
+    storage, resource = LocalModelStorage(tmp_path), Resource("time_wish_policy")
+    context = ExecutionContext(GraphSchema({}))
+    policy = TimeWishPolicy.create(TimeWishPolicy.get_default_config(), storage, resource, context)
+    policy.train([], domain)
+    loaded = TimeWishPolicy.load(TimeWishPolicy.get_default_config(), storage, resource, context)
+    prediction = loaded.predict_action_probabilities(
+        tracker(domain, parser, "anything on monday?", "out_of_scope", *choosing(THURSDAY_11)), domain)
+    assert domain.action_names_or_texts[prediction.max_confidence_index] == OFFER
+    assert prediction.max_confidence == 1.0 and loaded.priority > 6
+    quiet = loaded.predict_action_probabilities(tracker(domain, parser, "hello", "greet"), domain)
+    assert quiet.max_confidence == 0.0
