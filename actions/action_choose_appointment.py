@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -11,9 +12,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import booking_state as state
-from actions.backend_client import BackendUnavailable
-from actions.slot_offer import offer_slots, wishes_of
+from actions.backend_client import UK, BackendUnavailable
+from actions.slot_offer import kept_wish, offer_slots, time_entities, wishes_of
 from actions.slot_presenter import appointment_line
+from bot.nlu.time_wishes import picked_by_time
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +28,10 @@ class ActionChooseAppointment(Action):  # type: ignore[misc]  # rasa_sdk is unty
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         listed = state.stored_bookings(tracker, state.UPCOMING)
-        number = state.option_number(tracker)
+        now = datetime.now(UK)
+        by_time = picked_by_time(time_entities(tracker.latest_message), [b.slot.start for b in listed], now,
+                                 clock_needed=False)
+        number = state.option_number(tracker) or by_time
         if number is None or not 1 <= number <= len(listed):
             dispatcher.utter_message(response="utter_invalid_option", count=len(listed))
             return [SlotSet(state.OUTCOME, "invalid_option")]
@@ -37,7 +42,9 @@ class ActionChooseAppointment(Action):  # type: ignore[misc]  # rasa_sdk is unty
             return [*events, SlotSet(state.STEP, state.CONFIRMING_CANCEL),
                     SlotSet(state.OUTCOME, "appointment_chosen")]
         try:
-            offered = await offer_slots(dispatcher, chosen.slot.service, wishes_of(tracker),
+            # "the tuesday one" names the appointment, not a new time
+            wish = kept_wish(tracker, now) if by_time == number else wishes_of(tracker, now)
+            offered = await offer_slots(dispatcher, chosen.slot.service, wish,
                                         anchor=(chosen.slot.start, chosen.slot.start))
         except BackendUnavailable:
             logger.warning("Slot search for a reschedule failed: booking backend unavailable")

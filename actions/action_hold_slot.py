@@ -16,7 +16,7 @@ from actions.backend_client import UK, BackendUnavailable, Conflict, InvalidRequ
 from actions.patient_ref import patient_ref
 from actions.slot_offer import offer_slots, time_entities, wishes_of
 from actions.slot_presenter import appointment_line, slot_summary
-from bot.nlu.time_wishes import picked_by_clock
+from bot.nlu.time_wishes import picked_by_time
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,7 @@ class ActionHoldSlot(Action):  # type: ignore[misc]  # rasa_sdk is untyped
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         offered = state.stored_slots(tracker, state.OFFERED_SLOTS)
-        number = state.option_number(tracker) or picked_by_clock(
+        number = state.option_number(tracker) or picked_by_time(
             time_entities(tracker.latest_message), [s.start for s in offered], datetime.now(UK))
         if number is None or not 1 <= number <= len(offered):
             dispatcher.utter_message(response="utter_invalid_option", count=len(offered))

@@ -36,7 +36,7 @@ def time_entities(message: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     return [dict(e) for e in entities if e.get("entity") == "time" and "additional_info" in e]
 
 
-def _kept_wish(tracker: Tracker, now: datetime) -> Wish:
+def kept_wish(tracker: Tracker, now: datetime) -> Wish:
     kept = tracker.get_slot(state.TIME_WISHES)
     if isinstance(kept, list):  # entities, as conversations before combined wishes kept them
         return wish_from([e for e in kept if isinstance(e, dict)], now)
@@ -48,7 +48,7 @@ def wishes_of(tracker: Tracker, now: datetime | None = None) -> Wish:
     pending); a fresh request for an appointment starts afresh."""
     now = (now or datetime.now(UK)).astimezone(UK)
     intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-    previous = Wish() if intent == "book_appointment" else _kept_wish(tracker, now)
+    previous = Wish() if intent == "book_appointment" else kept_wish(tracker, now)
     return combine(previous, wish_from(time_entities(tracker.latest_message), now))
 
 

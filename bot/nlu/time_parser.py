@@ -92,6 +92,9 @@ _ASAP = re.compile(r"\b(?:asap|a\.s\.a\.p\.?|as\s+soon\s+as\s+(?:possible|poss|y
                    r"earliest(?:\s+(?:possible|available))?|first\s+available|next\s+available|"
                    r"as\s+early\s+as\s+possible)(?!\w)", re.I)
 _RELATIVE = [
+    ("later", re.compile(r"\b(?:any\s*more|more|other|different|next\s+(?:few|lot|set))\s+(?:times?|slots?|"
+                         r"appointments?|appts?|options?|dates?|days?)\b|\b(?:show|give|send)\s+(?:me\s+)?(?:some\s+)?"
+                         r"(?:more|others)\b|\bany\s*(?:more|others)\s*\??\s*$|\bnext\s+(?:few|lot|set)\b", re.I)),
     ("weekday_after", re.compile(rf"\b(?:the\s+|that\s+)?(?P<day>{_DAY})\s+after(?:\s+(?:that|it))?\b"
                                  r"(?!\s*(?:next|\d))", re.I)),
     ("week_later", re.compile(r"\b(?:a|one|1)\s+week\s+(?:later|after(?:\s+(?:that|it))?)\b"
@@ -103,6 +106,11 @@ _RELATIVE = [
     ("earlier", re.compile(r"\b(?:sooner|earlier|before\s+(?:that|then|those|them))\b(?!\s*than)", re.I)),
     ("later", re.compile(r"\b(?:later|after\s+(?:that|then|those|them))\b(?!\s*than)", re.I)),
 ]
+_WEEK_AFTER_NEXT = re.compile(r"\b(?:the\s+)?week\s+after\s+next\b", re.I)
+# "the one on the 15th", "that one": a pronoun, not one o'clock (kept after "at", "after", "before"...).
+_PRONOUN_ONE = re.compile(r"(?<![:.\d])\bone\b(?!\s*(?:o[’']?clock|pm|am|p\.m|a\.m|thirty|fifteen|forty|[:.]\d))",
+                          re.I)
+_CLOCK_WORDS_BEFORE = re.compile(r"\b(?:at|after|before|around|about|by|till|until|from|to|and|past|half)\s*$", re.I)
 # Words Duckling reads as dates that patients mostly mean otherwise ("I sat down", "a fall").
 _NOT_DATES = frozenset({"sat", "sun", "wed", "mar", "fall", "the second", "second"})
 _COUNTS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "few": 3}
@@ -187,6 +195,10 @@ def find_time_rules(text: str, reference_time: datetime) -> list[RuleMatch]:
         for m in pattern.finditer(text):
             day = {"day": day_codes(m["day"])[0]} if shift == "weekday_after" else {}
             add(m, "relative", shift, ";", **day)
+    for m in _WEEK_AFTER_NEXT.finditer(text):
+        monday = reference_time.date() - timedelta(days=reference_time.weekday()) + timedelta(days=14)
+        start = datetime(monday.year, monday.month, monday.day, tzinfo=reference_time.tzinfo)
+        add(m, "interval", [_interval(start, start + timedelta(days=7), "week")], ";")
     for m in _ASAP.finditer(text):
         add(m, "interval", [_interval(reference_time, None, "second")], ";")
     for m in _PART.finditer(text):
@@ -269,6 +281,9 @@ class TimeParser(GraphComponent, EntityExtractorMixin):  # type: ignore[misc]  #
         masked = text  # hide the rules' spans from Duckling, keeping every offset
         for r in (r for r in rules if r.mask):
             masked = masked[: r.start] + r.mask * (r.end - r.start) + masked[r.end :]
+        for m in _PRONOUN_ONE.finditer(masked):
+            if not _CLOCK_WORDS_BEFORE.search(masked[: m.start()]):
+                masked = masked[: m.start()] + ";;;" + masked[m.end() :]
         found = [rule_entity(text, r) for r in rules]
         if masked.strip(" ;"):
             found += [duckling_entity(m, text) for m in self.duckling.parse(masked, reference_time)

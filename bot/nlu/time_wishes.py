@@ -263,13 +263,14 @@ def same_clock(moment: datetime, clock: time) -> bool:
     return (local.hour, local.minute) == (clock.hour, clock.minute)
 
 
-def picked_by_clock(entities: Iterable[Entity], offered: Sequence[datetime], now: datetime) -> int | None:
-    """The 1-based offered option a message names by its time ("the 11:20 one", "thursday at 2"), if
-    exactly one offered time matches it; else None."""
+def picked_by_time(entities: Iterable[Entity], offered: Sequence[datetime], now: datetime, *,
+                   clock_needed: bool = True) -> int | None:
+    """The 1-based option a message names by its time ("the 11:20 one", "thursday at 2", and, when a clock
+    is not needed, "the tuesday one"), if exactly one offered time matches it; else None."""
     wish = wish_from(entities, now)
-    if wish.exact_time is None or wish.relative:
+    if wish.relative or (wish.exact_time is None and (clock_needed or wish.start is None)):
         return None
     matches = [number for number, start in enumerate(offered, start=1)
-               if same_clock(start, wish.exact_time)
+               if (wish.exact_time is None or same_clock(start, wish.exact_time))
                and (wish.start is None or wish.start <= start.astimezone(LONDON) < (wish.end or start + EXACT_SLACK))]
     return matches[0] if len(matches) == 1 else None

@@ -6,6 +6,8 @@ states a wish (not history such as "since Tuesday"):
 
 - at the list of offered times (or the confirm step), a time that names exactly one offered slot
   ("the 11:20 one", "book me the 9:15") holds it: `action_hold_slot`;
+- at the list of the patient's appointments, a day or time that names exactly one ("the tuesday
+  one") chooses it: `action_choose_appointment`;
 - at the list, the confirm step or the waitlist offer, any other wish searches again with it
   folded in: `action_offer_slots`, whatever the classifier made of the words ("I can't do that,
   anything later?" read as deny or out of scope);
@@ -33,11 +35,11 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.nlu.time_wishes import Wish, picked_by_clock, to_filters, wish_from
+from bot.nlu.time_wishes import Wish, picked_by_time, to_filters, wish_from
 
 logger = logging.getLogger(__name__)
 
-OFFER, HOLD = "action_offer_slots", "action_hold_slot"
+OFFER, HOLD, CHOOSE_APPOINTMENT = "action_offer_slots", "action_hold_slot", "action_choose_appointment"
 LONDON = ZoneInfo("Europe/London")
 # Between RedFlagPolicy (10) and RulePolicy (6).
 TIME_WISH_POLICY_PRIORITY = 8
@@ -96,8 +98,12 @@ def next_action(tracker: DialogueStateTracker, now: datetime) -> str | None:
     if not _states_a_wish(entities, wish):
         return None
     step = tracker.get_slot("booking_step")
+    if step == "choosing_appointment" and intent in IN_FLOW_INTENTS | {"cancel_appointment", "reschedule_appointment"}:
+        booked = [b.get("slot") for b in tracker.get_slot("upcoming_appointments") or [] if isinstance(b, dict)]
+        picked = picked_by_time(entities, _starts(booked), now, clock_needed=False)
+        return CHOOSE_APPOINTMENT if picked is not None else None
     if step in CHOOSING_STEPS and intent in IN_FLOW_INTENTS:
-        if picked_by_clock(entities, _starts(tracker.get_slot("offered_slots")), now) is not None:
+        if picked_by_time(entities, _starts(tracker.get_slot("offered_slots")), now) is not None:
             return HOLD
     if step in WISH_STEPS and intent in IN_FLOW_INTENTS - {"choose_option"}:
         if step in CONFIRMING_STEPS and intent == "affirm" and _held_keeps_to(tracker, wish):
@@ -122,7 +128,7 @@ class TimeWishPolicy(Policy):  # type: ignore[misc]  # rasa is untyped
     def train(self, training_trackers: list[TrackerWithCachedStates], domain: Domain,
               **kwargs: Any) -> Resource:
         """Nothing to learn; checks the domain knows the actions it predicts."""
-        missing = {OFFER, HOLD} - set(domain.action_names_or_texts)
+        missing = {OFFER, HOLD, CHOOSE_APPOINTMENT} - set(domain.action_names_or_texts)
         if missing:
             raise ValueError(f"TimeWishPolicy: the domain has no action(s) {sorted(missing)}")
         with self._model_storage.write_to(self._resource):

@@ -126,3 +126,17 @@ async def test_a_move_a_week_later(shared_client_on_backend: str) -> None:
     await chat.say("1", intent="choose_option", action=ActionChooseAppointment, entities=option(1))
     day = slot.start.astimezone(UK).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=7)
     assert chat.offered and all(day <= s < day + timedelta(days=1) for s in chat.offered)
+
+
+async def test_an_appointment_to_move_named_by_its_day(shared_client_on_backend: str) -> None:
+    chat = Chat()
+    [first] = await soonest(SERVICE, count=1, days_ahead=1)
+    [second] = await soonest(SERVICE, count=1, days_ahead=3)
+    await book_for(chat.sender, first)
+    await book_for(chat.sender, second)
+    await chat.say("i need to move an appointment", intent="reschedule_appointment", action=ActionListAppointments)
+    day = second.start.astimezone(UK)
+    suffix = "th" if 10 <= day.day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
+    await chat.say(f"the one on {day:%A} the {day.day}{suffix}", intent="inform", action=ActionChooseAppointment)
+    assert chat.slots["chosen_appointment"]["slot"]["id"] == second.id
+    assert chat.response == "utter_offer_slots", "naming the appointment is not a wish for the new time"

@@ -17,7 +17,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from actions.wish_words import describe
 from bot.nlu.time_parser import TimeParser
-from bot.nlu.time_wishes import Wish, combine, picked_by_clock, relaxations, resolve, to_filters, wish_from
+from bot.nlu.time_wishes import Wish, combine, picked_by_time, relaxations, resolve, to_filters, wish_from
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2024, 11, 20, 10, 30, tzinfo=LONDON)
@@ -93,16 +93,16 @@ def test_a_clock_alone_is_an_exact_time_on_the_day_already_asked_for(parser: Tim
 
 def test_the_offered_time_named_by_its_clock_is_picked(parser: TimeParser) -> None:
     offered = [THU_9, THU_1120, FRI_14]
-    assert picked_by_clock(entities(parser, "the 11:20 one"), offered, NOW) == 2
-    assert picked_by_clock(entities(parser, "book me the 2pm"), offered, NOW) == 3
-    assert picked_by_clock(entities(parser, "the 10:40 one"), offered, NOW) is None
-    assert picked_by_clock(entities(parser, "anything later"), offered, NOW) is None
+    assert picked_by_time(entities(parser, "the 11:20 one"), offered, NOW) == 2
+    assert picked_by_time(entities(parser, "book me the 2pm"), offered, NOW) == 3
+    assert picked_by_time(entities(parser, "the 10:40 one"), offered, NOW) is None
+    assert picked_by_time(entities(parser, "anything later"), offered, NOW) is None
 
 
 def test_a_clock_offered_on_two_days_is_not_guessed(parser: TimeParser) -> None:
     offered = [THU_9, datetime(2024, 11, 22, 9, 0, tzinfo=LONDON)]
-    assert picked_by_clock(entities(parser, "the 9am one"), offered, NOW) is None
-    assert picked_by_clock(entities(parser, "friday at 9"), offered, NOW) == 2
+    assert picked_by_time(entities(parser, "the 9am one"), offered, NOW) is None
+    assert picked_by_time(entities(parser, "friday at 9"), offered, NOW) == 2
 
 
 def test_sooner_searches_before_the_first_time_offered(parser: TimeParser) -> None:
@@ -168,3 +168,31 @@ def test_a_wish_survives_the_tracker_store(parser: TimeParser) -> None:
 ])
 def test_the_bot_says_what_it_understood(parser: TimeParser, texts: tuple[str, ...], words: str) -> None:
     assert describe(said(parser, *texts)) == words
+
+
+@pytest.mark.parametrize("text", ["show me more", "any other times?", "have you got different days", "any more?"])
+def test_asking_for_more_is_later_than_what_was_offered(parser: TimeParser, text: str) -> None:
+    wish = resolve(said(parser, text), THU_9, FRI_14, NOW)
+    assert wish.start is not None and wish.start > FRI_14
+
+
+def test_the_week_after_next_is_that_week(parser: TimeParser) -> None:
+    assert (said(parser, "the week after next").start, said(parser, "the week after next").end) == (day(2, 12),
+                                                                                                   day(9, 12))
+
+
+@pytest.mark.parametrize("text", ["the one on the 22nd", "that one on friday please"])
+def test_one_as_a_pronoun_is_not_one_oclock(parser: TimeParser, text: str) -> None:
+    wish = said(parser, text)
+    assert wish.exact_time is None and (wish.start, wish.end) == (day(22), day(23))
+
+
+def test_at_one_is_still_one_oclock(parser: TimeParser) -> None:
+    assert said(parser, "friday at one").exact_time == time(13)
+
+
+def test_an_appointment_is_named_by_its_day(parser: TimeParser) -> None:
+    booked = [THU_9, FRI_14]
+    assert picked_by_time(entities(parser, "the friday one"), booked, NOW, clock_needed=False) == 2
+    assert picked_by_time(entities(parser, "the friday one"), booked, NOW) is None
+    assert picked_by_time(entities(parser, "the one next week"), booked, NOW, clock_needed=False) is None

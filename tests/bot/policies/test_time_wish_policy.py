@@ -19,7 +19,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.time_parser import TimeParser
-from bot.policies.time_wish_policy import HOLD, OFFER, TimeWishPolicy, next_action
+from bot.policies.time_wish_policy import CHOOSE_APPOINTMENT, HOLD, OFFER, TimeWishPolicy, next_action
 
 ROOT = Path(__file__).resolve().parents[3]
 LONDON = ZoneInfo("Europe/London")
@@ -119,3 +119,11 @@ def test_the_policy_predicts_the_search_above_the_rules(domain: Domain, parser: 
     assert prediction.max_confidence == 1.0 and loaded.priority > 6
     quiet = loaded.predict_action_probabilities(tracker(domain, parser, "hello", "greet"), domain)
     assert quiet.max_confidence == 0.0
+
+
+def test_an_appointment_named_by_its_day_is_chosen(domain: Domain, parser: TimeParser) -> None:
+    listed = [SlotSet("booking_step", "choosing_appointment"),
+              SlotSet("upcoming_appointments", [{"id": 1, "slot": offered(THURSDAY_11)[0]},
+                                                {"id": 2, "slot": offered(NEXT_DAY_1120)[0]}])]
+    assert next_action(tracker(domain, parser, "the thursday one", "out_of_scope", *listed), NOW) == CHOOSE_APPOINTMENT
+    assert next_action(tracker(domain, parser, "the one in march", "out_of_scope", *listed), NOW) is None
