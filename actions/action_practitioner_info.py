@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import booking_state as state
 from actions.backend_client import BackendError, BackendUnavailable, NotFound, Practitioner, get_client
+from actions.practitioner_match import languages_asked, mentioned, role_asked, speaking
 
 logger = logging.getLogger(__name__)
 
@@ -31,11 +32,6 @@ def _named(tracker: Tracker) -> str | None:
     return names[0] if names else None
 
 
-def _matches(name: str, practitioner_name: str) -> bool:
-    wanted = {w for w in name.lower().replace(".", "").split() if w not in {"dr", "doctor", "nurse", "the"}}
-    return bool(wanted) and wanted <= set(practitioner_name.lower().replace(".", "").split())
-
-
 def _languages(codes: list[str]) -> str:
     names = [LANGUAGE_NAMES.get(code, code) for code in codes]
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
@@ -46,20 +42,27 @@ class ActionPractitionerInfo(Action):  # type: ignore[misc]  # rasa_sdk is untyp
         return "action_practitioner_info"
 
     async def _candidates(self, tracker: Tracker) -> list[int]:
-        """Ids of the practitioners the patient is asking about, most specific first."""
+        """Ids of the practitioners the patient is asking about, most specific first: a number on offer,
+        a name (on offer, then in the directory), a role or a language, else those on offer."""
         offered = state.stored_slots(tracker, state.OFFERED_SLOTS)
         held = state.stored_slot(tracker, state.HELD_SLOT)
         number, name = state.option_number(tracker), _named(tracker)
+        text = f"{(tracker.latest_message or {}).get('text') or ''} {name or ''}"
         if number is not None and 1 <= number <= len(offered):
             return [offered[number - 1].practitioner.id]
         on_offer = [s.practitioner for s in ([held] if held else []) + offered]
-        if name:
-            found = [p.id for p in on_offer if _matches(name, p.display_name)]
-            if found:
-                return found[:1]
-            role = ROLE_BY_SERVICE.get(tracker.get_slot(state.ROUTED_SERVICE) or "")
-            directory = await get_client().practitioners(role=role)
-            return [p.id for p in directory if _matches(name, p.display_name)][:MAX_DESCRIBED]
+        if found := mentioned(text, on_offer):
+            return list(dict.fromkeys(p.id for p in found))[:MAX_DESCRIBED]
+        service_role = ROLE_BY_SERVICE.get(tracker.get_slot(state.ROUTED_SERVICE) or "")
+        asked_role, asked_languages = role_asked(text), languages_asked(text)
+        directory = await get_client().practitioners(role=asked_role or service_role)
+        if named := mentioned(text, directory) or (mentioned(text, await get_client().practitioners())
+                                                  if asked_role is None and service_role else []):
+            return [p.id for p in named][:MAX_DESCRIBED]
+        if asked_languages:
+            return [p.id for p in speaking(directory, asked_languages)][:MAX_DESCRIBED]
+        if asked_role is not None:
+            return [p.id for p in directory][:MAX_DESCRIBED]
         return list(dict.fromkeys(p.id for p in on_offer))[:MAX_DESCRIBED]
 
     async def run(

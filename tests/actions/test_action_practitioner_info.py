@@ -46,7 +46,7 @@ async def test_practitioner_info_by_name_finds_them_in_the_directory(shared_clie
 async def test_practitioner_info_for_nobody_in_particular_says_so(shared_client_on_backend: str) -> None:
     dispatcher = CollectingDispatcher()
 
-    asked = tracker(text="who's the doctor", intent="ask_practitioner_info")
+    asked = tracker(text="who is that then", intent="ask_practitioner_info")
 
     events = await ActionPractitionerInfo().run(dispatcher, asked, DOMAIN)
 
@@ -66,3 +66,41 @@ async def test_practitioner_info_backend_down_says_so(shared_client_on_backend: 
 
     assert events == []
     assert responses(dispatcher) == ["utter_practitioner_info_unavailable"]
+
+
+async def test_practitioner_info_by_full_name_the_model_did_not_tag(shared_client_on_backend: str) -> None:
+    offered = await soonest("gp_routine", count=5, days_ahead=1)
+    wanted = offered[3].practitioner
+    dispatcher = CollectingDispatcher()
+
+    await ActionPractitionerInfo().run(dispatcher, tracker(
+        slots={"offered_slots": stored_all(offered), "routed_service": "gp_routine", "booking_step": "choosing_slot"},
+        text=f"can you tell me about {wanted.display_name}", intent="ask_practitioner_info"), DOMAIN)
+
+    assert [m["name"] for m in dispatcher.messages if m["response"] == "utter_practitioner_bio"] == [
+        wanted.display_name]
+
+
+async def test_practitioner_info_for_a_role_lists_that_role(shared_client_on_backend: str) -> None:
+    physios = {p.display_name for p in await get_client().practitioners(role="physiotherapist")}
+    dispatcher = CollectingDispatcher()
+
+    await ActionPractitionerInfo().run(dispatcher, tracker(text="who are the physios?",
+                                                           intent="ask_practitioner_info"), DOMAIN)
+
+    names = [m["name"] for m in dispatcher.messages]
+    assert 1 <= len(names) <= 3 and set(names) <= physios
+
+
+async def test_practitioner_info_for_a_language_lists_those_who_speak_it(shared_client_on_backend: str) -> None:
+    gps = await get_client().practitioners(role="gp")
+    speaker = next(p for p in gps if set(p.languages) - {"en"})
+    language = {"pl": "Polish", "ur": "Urdu", "pa": "Punjabi", "bn": "Bengali", "ar": "Arabic", "so": "Somali",
+                "ro": "Romanian", "cy": "Welsh", "gu": "Gujarati", "zh": "Chinese"}[sorted(set(speaker.languages) - {"en"})[0]]
+    dispatcher = CollectingDispatcher()
+
+    await ActionPractitionerInfo().run(dispatcher, tracker(
+        slots={"routed_service": "gp_routine"}, text=f"is there a doctor who speaks {language.lower()}",
+        intent="ask_practitioner_info"), DOMAIN)
+
+    assert dispatcher.messages and all(language in m["languages"] for m in dispatcher.messages)
