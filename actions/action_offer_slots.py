@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions import booking_state as state
 from actions.backend_client import BackendUnavailable
 from actions.booking_reset import release_held
+from actions.practitioner_wish import PREFERRED_PRACTITIONER, practitioner_wish, service_for
 from actions.slot_offer import anchor_of, offer_slots, stored_wish, wishes_of
 
 logger = logging.getLogger(__name__)
@@ -29,20 +30,29 @@ class ActionOfferSlots(Action):  # type: ignore[misc]  # rasa_sdk is untyped
         chosen = state.stored_booking(tracker, state.CHOSEN_APPOINTMENT) if rescheduling else None
         service = chosen.slot.service if chosen else tracker.get_slot(state.ROUTED_SERVICE)
         wishes = wishes_of(tracker)
+        try:
+            person = await practitioner_wish(tracker, service)
+        except BackendUnavailable:
+            person = None  # the search below says the backend is down
+        kept = [SlotSet(PREFERRED_PRACTITIONER, person.dict() if person else None)]
+        service = service or service_for(person)
         if not service:
             dispatcher.utter_message(response="utter_ask_what_appointment_for")
-            return [SlotSet(state.TIME_WISHES, stored_wish(wishes)), *state.end_flow("needs_service")]
+            return [SlotSet(state.TIME_WISHES, stored_wish(wishes)), *kept, *state.end_flow("needs_service")]
         if tracker.get_slot(state.FOR_DEPENDANT) and not tracker.get_slot(state.DEPENDANT_LABEL) and not chosen:
             # The practice needs to know who to expect before a slot is held for them.
-            return [SlotSet(state.TIME_WISHES, stored_wish(wishes)), SlotSet(state.STEP, state.NAMING_DEPENDANT)]
-        events: list[EventType] = []
+            return [SlotSet(state.TIME_WISHES, stored_wish(wishes)), *kept, SlotSet(state.STEP, state.NAMING_DEPENDANT)]
+        if not tracker.get_slot(state.ROUTED_SERVICE) and not chosen:
+            kept.append(SlotSet(state.ROUTED_SERVICE, service))  # the service of the practitioner asked for
+        events: list[EventType] = [*kept]
         anchor = anchor_of(tracker)  # before the hold goes: "later" may be relative to the time held
         if state.hold_id(tracker) is not None:
             await release_held(tracker, self.name())  # looking again: the slot held for the last answer goes
             events += [SlotSet(state.HOLD_ID, None), SlotSet(state.HELD_SLOT, None)]
         exclude = [chosen.slot.id] if chosen else []
         try:
-            events += await offer_slots(dispatcher, service, wishes, exclude=exclude, anchor=anchor)
+            events += await offer_slots(dispatcher, service, wishes, exclude=exclude, anchor=anchor,
+                                        practitioner=person)
         except BackendUnavailable:
             logger.warning("Slot search failed: booking backend unavailable")
             dispatcher.utter_message(response="utter_backend_down")

@@ -11,14 +11,10 @@ from rasa_sdk.types import DomainDict
 
 from actions import booking_state as state
 from actions.backend_client import BackendError, BackendUnavailable, NotFound, Practitioner, get_client
-from actions.practitioner_match import languages_asked, mentioned, role_asked, speaking
+from actions.practitioner_match import DIRECTORY_PAGE, ROLE_BY_SERVICE, languages_asked, mentioned, role_asked, speaking
 
 logger = logging.getLogger(__name__)
 
-ROLE_BY_SERVICE = {
-    "gp_routine": "gp", "gp_urgent_same_day": "gp", "practice_nurse": "nurse", "pharmacist": "pharmacist",
-    "physiotherapist": "physiotherapist", "mental_health": "mental_health_practitioner", "dental": "dentist",
-}
 LANGUAGE_NAMES = {
     "en": "English", "pl": "Polish", "ur": "Urdu", "pa": "Punjabi", "bn": "Bengali", "ar": "Arabic",
     "so": "Somali", "ro": "Romanian", "cy": "Welsh", "gu": "Gujarati", "zh": "Chinese",
@@ -55,8 +51,8 @@ class ActionPractitionerInfo(Action):  # type: ignore[misc]  # rasa_sdk is untyp
             return list(dict.fromkeys(p.id for p in found))[:MAX_DESCRIBED]
         service_role = ROLE_BY_SERVICE.get(tracker.get_slot(state.ROUTED_SERVICE) or "")
         asked_role, asked_languages = role_asked(text), languages_asked(text)
-        directory = await get_client().practitioners(role=asked_role or service_role)
-        if named := mentioned(text, directory) or (mentioned(text, await get_client().practitioners())
+        directory = await get_client().practitioners(role=asked_role or service_role, limit=DIRECTORY_PAGE)
+        if named := mentioned(text, directory) or (mentioned(text, await get_client().practitioners(limit=DIRECTORY_PAGE))
                                                   if asked_role is None and service_role else []):
             return [p.id for p in named][:MAX_DESCRIBED]
         if asked_languages:

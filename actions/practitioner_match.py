@@ -27,6 +27,11 @@ LANGUAGES = {
     "arabic": "ar", "somali": "so", "romanian": "ro", "welsh": "cy", "gujarati": "gu", "chinese": "zh",
     "mandarin": "zh", "cantonese": "zh",
 }
+DIRECTORY_PAGE = 200  # the backend's largest page of the practitioner directory
+ROLE_BY_SERVICE = {
+    "gp_routine": "gp", "gp_urgent_same_day": "gp", "practice_nurse": "nurse", "pharmacist": "pharmacist",
+    "physiotherapist": "physiotherapist", "mental_health": "mental_health_practitioner", "dental": "dentist",
+}
 SERVICE_BY_ROLE = {"gp": "gp_routine", "nurse": "practice_nurse", "pharmacist": "pharmacist",
                    "physiotherapist": "physiotherapist", "mental_health_practitioner": "mental_health",
                    "dentist": "dental"}

@@ -20,7 +20,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import booking_state as state
-from actions.backend_client import UK, Slot
+from actions.backend_client import UK, PractitionerSummary, Slot
 from actions.same_day import NO_SAME_DAY_SLOTS, SAME_DAY_SERVICE, end_of_today
 from actions.slot_presenter import option_buttons, slot_line
 from actions.slot_search import search, spread
@@ -68,14 +68,17 @@ def stored_wish(wish: Wish) -> dict[str, Any] | None:
 
 
 def _offer(dispatcher: CollectingDispatcher, slots: list[Slot], wish: Wish, response: str,
-           outcome: str) -> list[EventType]:
+           outcome: str, practitioner: PractitionerSummary | None = None) -> list[EventType]:
     """Show the offered times (saying what was understood); events for the choosing step."""
     logger.info("Offering %d slot(s) (%s)", len(slots), outcome)
     words = describe(wish)
-    if words:
+    if practitioner is not None and response == "utter_offer_slots":
+        response, words = "utter_offer_practitioner_slots", f", {words}" if words else ""
+    elif words:
         response = {"utter_offer_slots": "utter_offer_wished_slots",
                     "utter_offer_other_days": "utter_offer_nearest"}[response]
-    dispatcher.utter_message(response=response, wish=words, buttons=option_buttons([slot_line(s) for s in slots]))
+    dispatcher.utter_message(response=response, wish=words, name=practitioner.display_name if practitioner else "",
+                             buttons=option_buttons([slot_line(s) for s in slots]))
     return [SlotSet(state.OFFERED_SLOTS, [state.stored(s) for s in slots]),
             SlotSet(state.STEP, state.CHOOSING_SLOT), SlotSet(state.OUTCOME, outcome)]
 
@@ -88,13 +91,21 @@ async def offer_slots(
     now: datetime | None = None,
     exclude: Iterable[int] = (),
     anchor: tuple[datetime | None, datetime | None] = (None, None),
+    practitioner: PractitionerSummary | None = None,
 ) -> list[EventType]:
-    """Offer what fits the wish (or the nearest to it, or the waitlist); events for the step and the offer."""
+    """Offer what fits the wish (or the nearest to it, or the waitlist); events for the step and the offer.
+    With a `practitioner` asked for, their times come first; anyone's are the nearest alternatives."""
     now = (now or datetime.now(UK)).astimezone(UK)
     wish = resolve(wish, *anchor, now)
     events: list[EventType] = [SlotSet(state.TIME_WISHES, stored_wish(wish))]
     if service == SAME_DAY_SERVICE:
         return [*events, *await _offer_today(dispatcher, service, wish, now, exclude)]
+    if practitioner is not None:
+        mine = await search(service, to_filters(wish), now, exclude=exclude, practitioner=practitioner.id)
+        if mine:
+            return [*events, *_offer(dispatcher, spread(mine), wish, "utter_offer_slots", "slots_offered",
+                                     practitioner)]
+        dispatcher.utter_message(response="utter_practitioner_no_slots", name=practitioner.display_name)
     slots = spread(await search(service, to_filters(wish), now, exclude=exclude))
     if slots:
         return [*events, *_offer(dispatcher, slots, wish, "utter_offer_slots", "slots_offered")]

@@ -30,7 +30,8 @@ def parts_of_day(filters: SlotFilters) -> list[str]:
     return [] if len(parts) == len(PART_MINUTES) else parts
 
 
-async def search(service: str, filters: SlotFilters, now: datetime, *, exclude: Iterable[int] = ()) -> list[Slot]:
+async def search(service: str, filters: SlotFilters, now: datetime, *, exclude: Iterable[int] = (),
+                 practitioner: int | None = None) -> list[Slot]:
     """Free slots that keep to the filters, soonest first; enough to choose five spread ones from."""
     params = filters.to_query_params()
     excluded = set(exclude)
@@ -39,7 +40,7 @@ async def search(service: str, filters: SlotFilters, now: datetime, *, exclude: 
     for _ in range(SEARCH_PAGES):
         page = await get_client().search_slots(
             service, start=start, end=filters.end, weekdays=params.get("weekday"),
-            part_of_day=parts_of_day(filters), limit=SEARCH_PAGE,
+            part_of_day=parts_of_day(filters), practitioner=practitioner, limit=SEARCH_PAGE,
         )
         fitting += [s for s in page if s.id not in excluded and filters.matches_time_of_day(s.start)]
         if len(fitting) >= SEARCH_PAGE or len(page) < SEARCH_PAGE:
