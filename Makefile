@@ -37,7 +37,7 @@ export TELEGRAM_BOT_TOKEN ?=
 export TELEGRAM_SECRET_TOKEN ?=
 export TELEGRAM_API_BASE_URL ?=
 
-.PHONY: help run test backend lint bench-backend deps lock clean test-backend test-bot eval-triage train shell eval-nlu bench-bot \
+.PHONY: help run test backend lint bench-backend deps lock clean test-backend test-bot eval-triage train shell eval-nlu eval-nlu-unseen bench-bot \
         telegram-webhook
 
 help: ## list the targets
@@ -117,6 +117,10 @@ eval-triage: $(BOT_VENV)/.installed ## triage dev set: confusion matrix, accurac
 
 eval-nlu: $(BOT_VENV)/.installed ## NLU cross-validation (5 folds, seeded): intent F1 per intent (core intents need 0.95)
 	$(BOT_PY) -m bot.nlu.evaluate --folds 5 --out results/nlu
+
+eval-nlu-unseen: $(MODEL) ## the unseen booking-turns set (never trained on): intent F1 (book, cancel, reschedule need 0.90)
+	$(BOT_PY) -m bot.nlu.evaluate --test-set tests/bot/nlu/data/unseen_booking_turns.yml --model $(MODEL) \
+	    --out results/nlu-unseen
 
 # --- benchmarks (not part of make test) -----------------------------------------------------
 bench-backend: $(BACKEND_VENV)/.installed ## backend figures on PostgreSQL with 1M slots, next to pgbench
