@@ -52,8 +52,9 @@ class ActionPractitionerInfo(Action):  # type: ignore[misc]  # rasa_sdk is untyp
         service_role = ROLE_BY_SERVICE.get(tracker.get_slot(state.ROUTED_SERVICE) or "")
         asked_role, asked_languages = role_asked(text), languages_asked(text)
         directory = await get_client().practitioners(role=asked_role or service_role, limit=DIRECTORY_PAGE)
-        if named := mentioned(text, directory) or (mentioned(text, await get_client().practitioners(limit=DIRECTORY_PAGE))
-                                                  if asked_role is None and service_role else []):
+        everyone = (await get_client().practitioners(limit=DIRECTORY_PAGE)
+                    if asked_role is None and service_role else [])
+        if named := mentioned(text, directory) or mentioned(text, everyone):
             return [p.id for p in named][:MAX_DESCRIBED]
         if asked_languages:
             return [p.id for p in speaking(directory, asked_languages)][:MAX_DESCRIBED]

@@ -3,7 +3,7 @@ choose offers that are a real choice: spread over days and times, not five copie
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import datetime, time, timedelta
 
 from actions import booking_state as state
@@ -55,11 +55,20 @@ def _bucket(slot: Slot) -> tuple[object, str]:
     return local.date(), part
 
 
+def _start(slot: Slot) -> datetime:
+    return slot.start
+
+
+def _id(slot: Slot) -> int:
+    return slot.id
+
+
 def spread(slots: Sequence[Slot], count: int = state.MAX_OFFERED) -> list[Slot]:
     """At most `count` of `slots` (soonest first), the soonest always among them: first one per day
     and part of the day, then one per start time, then the rest; returned soonest first."""
     chosen: list[Slot] = []
-    for key in (_bucket, lambda s: s.start, lambda s: s.id):
+    keys: tuple[Callable[[Slot], Hashable], ...] = (_bucket, _start, _id)
+    for key in keys:
         seen = {key(s) for s in chosen}
         for slot in slots:
             if len(chosen) >= count:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -186,6 +187,15 @@ def find_time_rules(text: str, reference_time: datetime) -> list[RuleMatch]:
         if value:
             bound = "earliest" if m["after"] else "latest"
             add(m, "time_of_day", {"earliest": None, "latest": None, bound: value}, " ")
+    _spans_from_now(text, reference_time, add)
+    for m in _PART.finditer(text):
+        add(m, "part_of_day", _PARTS[" ".join(m["part"].lower().split())], "")
+    return sorted(found, key=lambda match: match.start)
+
+
+def _spans_from_now(text: str, reference_time: datetime, add: Callable[..., None]) -> None:
+    """Spans counted from now ("in the next 2 weeks", "the week after next", "asap") and wishes
+    relative to what was offered ("anything sooner", "the Monday after")."""
     for m in _WITHIN.finditer(text):
         n = (m["n"] or "1").split()[0].lower()
         end = _within_end(reference_time, int(n) if n.isdigit() else _COUNTS.get(n, 2),
@@ -201,9 +211,6 @@ def find_time_rules(text: str, reference_time: datetime) -> list[RuleMatch]:
         add(m, "interval", [_interval(start, start + timedelta(days=7), "week")], ";")
     for m in _ASAP.finditer(text):
         add(m, "interval", [_interval(reference_time, None, "second")], ";")
-    for m in _PART.finditer(text):
-        add(m, "part_of_day", _PARTS[" ".join(m["part"].lower().split())], "")
-    return sorted(found, key=lambda match: match.start)
 
 
 def _interval(start: datetime, end: datetime | None, grain: str) -> dict[str, Any]:

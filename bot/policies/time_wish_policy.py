@@ -50,6 +50,7 @@ WISH_STEPS = CHOOSING_STEPS | {"offering_waitlist"}
 IN_FLOW_INTENTS = frozenset({"inform", "out_of_scope", "nlu_fallback", "deny", "affirm", "book_appointment",
                              "choose_option", "greet", "thank"})
 NO_FLOW_INTENTS = frozenset({"inform", "out_of_scope", "nlu_fallback"})
+CHANGE_INTENTS = frozenset({"cancel_appointment", "reschedule_appointment"})
 
 
 def _time_entities(tracker: DialogueStateTracker) -> list[dict[str, Any]]:
@@ -98,13 +99,13 @@ def next_action(tracker: DialogueStateTracker, now: datetime) -> str | None:
     if not _states_a_wish(entities, wish):
         return None
     step = tracker.get_slot("booking_step")
-    if step == "choosing_appointment" and intent in IN_FLOW_INTENTS | {"cancel_appointment", "reschedule_appointment"}:
+    if step == "choosing_appointment" and intent in IN_FLOW_INTENTS | CHANGE_INTENTS:
         booked = [b.get("slot") for b in tracker.get_slot("upcoming_appointments") or [] if isinstance(b, dict)]
         picked = picked_by_time(entities, _starts(booked), now, clock_needed=False)
         return CHOOSE_APPOINTMENT if picked is not None else None
-    if step in CHOOSING_STEPS and intent in IN_FLOW_INTENTS:
-        if picked_by_time(entities, _starts(tracker.get_slot("offered_slots")), now) is not None:
-            return HOLD
+    offered = _starts(tracker.get_slot("offered_slots"))
+    if step in CHOOSING_STEPS and intent in IN_FLOW_INTENTS and picked_by_time(entities, offered, now) is not None:
+        return HOLD
     if step in WISH_STEPS and intent in IN_FLOW_INTENTS - {"choose_option"}:
         if step in CONFIRMING_STEPS and intent == "affirm" and _held_keeps_to(tracker, wish):
             return None

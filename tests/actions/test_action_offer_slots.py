@@ -18,7 +18,6 @@ from tests.actions.booking_trackers import (
     new_sender,
     responses,
     soonest,
-    stored_all,
     time_entities,
     tracker,
     turn,
