@@ -48,9 +48,9 @@ CONFIRMING_STEPS = frozenset({"confirming_booking", "confirming_reschedule"})
 WISH_STEPS = CHOOSING_STEPS | {"offering_waitlist"}
 # What a patient stating a time may have been read as, inside a flow and outside one.
 IN_FLOW_INTENTS = frozenset({"inform", "out_of_scope", "nlu_fallback", "deny", "affirm", "book_appointment",
-                             "choose_option", "greet", "thank"})
+                             "reschedule_appointment", "choose_option", "greet", "thank"})
 NO_FLOW_INTENTS = frozenset({"inform", "out_of_scope", "nlu_fallback"})
-CHANGE_INTENTS = frozenset({"cancel_appointment", "reschedule_appointment"})
+CHANGE_INTENTS = frozenset({"cancel_appointment"})
 
 
 def _time_entities(tracker: DialogueStateTracker) -> list[dict[str, Any]]:

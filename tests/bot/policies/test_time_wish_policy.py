@@ -64,6 +64,7 @@ def choosing(*starts: datetime) -> list[Event]:
     ("nothing earlier?", "nlu_fallback"),
     ("not fridays", "inform"),
     ("can you book me in for the week after", "book_appointment"),
+    ("can we make it a bit later", "reschedule_appointment"),
 ])
 def test_a_wish_at_the_offered_times_searches_again(domain: Domain, parser: TimeParser, text: str,
                                                     intent: str) -> None:
