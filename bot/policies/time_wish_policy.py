@@ -11,9 +11,10 @@ states a wish (not history such as "since Tuesday"):
 - at the list, the confirm step or the waitlist offer, any other wish searches again with it
   folded in: `action_offer_slots`, whatever the classifier made of the words ("I can't do that,
   anything later?" read as deny or out of scope);
-- outside any flow, a wish the classifier could not place ("is there a slot at half 4 on friday")
-  starts a booking with it: `action_offer_slots` (which asks what the appointment is for when no
-  service is known yet, keeping the wish).
+- outside any flow, a wish the classifier could not place ("is there a slot at half 4 on friday"),
+  or any wish answering the offer to book after triage ("yes but only on a Friday", even if read as
+  a reschedule), starts a booking with it: `action_offer_slots` (which asks what the appointment is
+  for when no service is known yet, keeping the wish).
 
 It abstains for stop, cancel, reschedule, symptoms and waitlist requests, for a yes at the confirm
 step when the time held already keeps to the wish, and whenever a form is active (triage asks its
@@ -32,6 +33,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -51,6 +53,10 @@ IN_FLOW_INTENTS = frozenset({"inform", "out_of_scope", "nlu_fallback", "deny", "
                              "reschedule_appointment", "choose_option", "greet", "thank"})
 NO_FLOW_INTENTS = frozenset({"inform", "out_of_scope", "nlu_fallback"})
 CHANGE_INTENTS = frozenset({"cancel_appointment"})
+# "Would you like me to find an appointment?" answered "yes but only on a Friday": a booking with a wish,
+# never a change to an appointment the patient does not have.
+OFFER_BOOKING = "utter_offer_booking"
+OFFER_ANSWER_INTENTS = frozenset({"affirm", "book_appointment", "reschedule_appointment"})
 
 
 def _time_entities(tracker: DialogueStateTracker) -> list[dict[str, Any]]:
@@ -110,9 +116,17 @@ def next_action(tracker: DialogueStateTracker, now: datetime) -> str | None:
         if step in CONFIRMING_STEPS and intent == "affirm" and _held_keeps_to(tracker, wish):
             return None
         return OFFER
-    if step is None and intent in NO_FLOW_INTENTS:
+    if step is None and (intent in NO_FLOW_INTENTS
+                         or (intent in OFFER_ANSWER_INTENTS and _last_action(tracker) == OFFER_BOOKING)):
         return OFFER
     return None
+
+
+def _last_action(tracker: DialogueStateTracker) -> str | None:
+    """The bot's last action before it listened for the latest message."""
+    actions = [e.action_name for e in tracker.events if isinstance(e, ActionExecuted)]
+    before = [name for name in actions[:-1] if name != ACTION_LISTEN_NAME] if actions else []
+    return before[-1] if before else None
 
 
 @DefaultV1Recipe.register(

@@ -128,3 +128,11 @@ def test_an_appointment_named_by_its_day_is_chosen(domain: Domain, parser: TimeP
                                                 {"id": 2, "slot": offered(NEXT_DAY_1120)[0]}])]
     assert next_action(tracker(domain, parser, "the thursday one", "out_of_scope", *listed), NOW) == CHOOSE_APPOINTMENT
     assert next_action(tracker(domain, parser, "the one in march", "out_of_scope", *listed), NOW) is None
+
+
+@pytest.mark.parametrize("intent", ["affirm", "reschedule_appointment", "book_appointment"])
+def test_a_wish_answering_the_offer_to_book_is_a_booking(domain: Domain, parser: TimeParser, intent: str) -> None:
+    offered_booking = [ActionExecuted("action_triage_outcome"), ActionExecuted("utter_offer_booking")]
+    state = tracker(domain, parser, "yes but only on a friday", intent, *offered_booking)
+    assert next_action(state, NOW) == OFFER
+    assert next_action(tracker(domain, parser, "can i move it to friday", "reschedule_appointment"), NOW) is None
