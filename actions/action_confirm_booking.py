@@ -1,8 +1,14 @@
-"""Book the held slot once confirmed; an expired hold or a taken slot is offered again, a used-up quota explained."""
+"""Book the held slot once confirmed; an expired hold or a taken slot is offered again, a used-up quota explained.
+
+The confirmation says how the practice will be in touch for a phone or video appointment, and promises
+a reminder only when reminders are switched on (`REMINDERS_ENABLED`, read when a booking is confirmed).
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Mapping
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -26,6 +32,15 @@ from actions.slot_offer import offer_slots, wishes_of
 from actions.slot_presenter import slot_summary
 
 logger = logging.getLogger(__name__)
+
+# The confirmation for each way of delivering the appointment; in person (and anything else) says no more.
+BOOKED_RESPONSES = {"phone": "utter_booked_phone", "video": "utter_booked_video"}
+_ON = frozenset({"1", "true", "yes", "on"})
+
+
+def reminders_enabled(environ: Mapping[str, str] = os.environ) -> bool:
+    """`REMINDERS_ENABLED` is on ("1", "true", "yes", "on"); off by default, until reminders are sent."""
+    return environ.get("REMINDERS_ENABLED", "").strip().lower() in _ON
 
 
 class ActionConfirmBooking(Action):  # type: ignore[misc]  # rasa_sdk is untyped
@@ -62,5 +77,8 @@ class ActionConfirmBooking(Action):  # type: ignore[misc]  # rasa_sdk is untyped
             dispatcher.utter_message(response="utter_backend_down")
             return await abandon_booking(tracker, self.name(), "backend_down")
         logger.info("Booked appointment %d", booking.id)
-        dispatcher.utter_message(response="utter_booked", summary=slot_summary(booking.slot, booking.dependant_label))
+        dispatcher.utter_message(response=BOOKED_RESPONSES.get(booking.slot.channel, "utter_booked"),
+                                 summary=slot_summary(booking.slot, booking.dependant_label))
+        if reminders_enabled():
+            dispatcher.utter_message(response="utter_booked_reminder")
         return [*state.end_flow("booked"), SlotSet(state.DEPENDANT_LABEL, None), SlotSet(state.TIME_WISHES, None)]

@@ -2,6 +2,8 @@
 
 These are the only texts the actions build themselves; every other word is a response in the domain.
 Times are UK local (the backend client already converts them), written the British way: "Tue 25 Nov, 9:15am".
+An option also has a short form (day, time, who, how) that the text channels number instead of the
+button title, so five options and their question travel as one SMS.
 """
 
 from __future__ import annotations
@@ -12,8 +14,26 @@ from datetime import datetime
 from typing import Any
 
 from actions.backend_client import UK, Booking, Slot
+from actions.triage_answers import RELATIONS
 
 CHANNEL_WORDS = {"in_person": "in person", "phone": "phone call", "video": "video call"}
+SHORT_CHANNEL_WORDS = {"in_person": "in person", "phone": "phone", "video": "video"}
+# What a text list calls a practitioner whose name carries no title ("Nurse Patel"); others keep their name.
+ROLE_TITLES = {"nurse": "Nurse"}
+_TITLES = ("Dr", "Mr", "Mrs", "Ms", "Miss", "Mx", "Prof")
+# The button field the text channels (SMS, WhatsApp) show in a numbered list instead of the title.
+SHORT_TITLE = "short_title"
+
+
+class OptionLine(str):
+    """An option's line as a button shows it, carrying the short form a numbered text list uses."""
+
+    short: str
+
+    def __new__(cls, line: str, short: str) -> OptionLine:
+        option = super().__new__(cls, line)
+        option.short = short
+        return option
 
 
 def clock(moment: datetime) -> str:
@@ -38,10 +58,30 @@ def channel_words(channel: str) -> str:
     return CHANNEL_WORDS.get(channel, channel.replace("_", " "))
 
 
-def slot_line(slot: Slot) -> str:
+def short_name(name: str, role: str) -> str:
+    """'Dr Amara Patel' -> 'Dr Patel'; a nurse 'Amara Patel' -> 'Nurse Patel'; anyone else 'Amara Patel'."""
+    words = name.split()
+    if len(words) < 2:
+        return name
+    if words[0].rstrip(".") in _TITLES:
+        return f"{words[0]} {words[-1]}"
+    if role in ROLE_TITLES:
+        return f"{ROLE_TITLES[role]} {words[-1]}"
+    return f"{words[0]} {words[-1]}"
+
+
+def slot_short_line(slot: Slot) -> str:
+    """An option as a text list shows it: 'Tue 25 Nov 9:15am, Dr Patel, phone' (the place comes with the hold)."""
+    who = short_name(slot.practitioner.display_name, slot.practitioner.role)
+    how = SHORT_CHANNEL_WORDS.get(slot.channel, channel_words(slot.channel))
+    return f"{short_day(slot.start)} {clock(slot.start)}, {who}, {how}"
+
+
+def slot_line(slot: Slot) -> OptionLine:
     """One offered option: 'Tue 25 Nov, 9:15am – Dr Amara Patel, Riverside Medical Practice (in person)'."""
-    return (f"{short_day(slot.start)}, {clock(slot.start)} – {slot.practitioner.display_name}, "
+    line = (f"{short_day(slot.start)}, {clock(slot.start)} – {slot.practitioner.display_name}, "
             f"{slot.location.name} ({channel_words(slot.channel)})")
+    return OptionLine(line, slot_short_line(slot))
 
 
 def option_payload(intent: str, number: int) -> str:
@@ -49,9 +89,23 @@ def option_payload(intent: str, number: int) -> str:
 
 
 def option_buttons(lines: Sequence[str], intent: str = "choose_option") -> list[dict[str, Any]]:
-    """Buttons numbered from 1; text channels show the numbers, so a typed "2" picks the second."""
-    return [{"title": f"{number}. {line}", "payload": option_payload(intent, number)}
-            for number, line in enumerate(lines, start=1)]
+    """Buttons numbered from 1; text channels show the numbers, so a typed "2" picks the second.
+
+    A line with a short form (an OptionLine) gives its button a `short_title` for the text channels.
+    """
+    buttons: list[dict[str, Any]] = []
+    for number, line in enumerate(lines, start=1):
+        button = {"title": f"{number}. {line}", "payload": option_payload(intent, number)}
+        short = getattr(line, "short", None)
+        if short:
+            button[SHORT_TITLE] = f"{number}. {short}"
+        buttons.append(button)
+    return buttons
+
+
+def for_whom(dependant_label: str) -> str:
+    """A name stays as it is; a relation the patient gave ("son") reads back as theirs ("your son")."""
+    return f"your {dependant_label}" if dependant_label.lower() in RELATIONS.values() else dependant_label
 
 
 def slot_summary(slot: Slot, dependant_label: str | None = None) -> str:
@@ -63,11 +117,13 @@ def slot_summary(slot: Slot, dependant_label: str | None = None) -> str:
     summary = (f"{long_day(slot.start)} at {clock(slot.start)} (UK time) with "
                f"{slot.practitioner.display_name}, {where}")
     if dependant_label:
-        summary += f", for {dependant_label}"
+        summary += f", for {for_whom(dependant_label)}"
     return summary
 
 
-def appointment_line(booking: Booking) -> str:
-    slot = booking.slot
-    line = slot_line(slot)
-    return f"{line}, for {booking.dependant_label}" if booking.dependant_label else line
+def appointment_line(booking: Booking) -> OptionLine:
+    line = slot_line(booking.slot)
+    if not booking.dependant_label:
+        return line
+    whom = for_whom(booking.dependant_label)
+    return OptionLine(f"{line}, for {whom}", f"{line.short}, for {whom}")

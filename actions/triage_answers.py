@@ -151,6 +151,57 @@ def parse_who(text: str) -> str | None:
     return None
 
 
+# Who a first message is about: "my son has a rash", "for my husband", "she's 7 and has earache".
+# The relation word the patient used becomes the booking's label ("son"), read back as "your son".
+RELATIONS = {"son": "son", "boy": "son", "stepson": "son", "daughter": "daughter", "girl": "daughter",
+             "stepdaughter": "daughter", "child": "child", "kid": "child", "toddler": "child",
+             "little one": "child", "baby": "baby", "husband": "husband", "wife": "wife",
+             "partner": "partner", "boyfriend": "partner", "girlfriend": "partner", "mum": "mum", "mom": "mum",
+             "mother": "mum", "dad": "dad", "father": "dad", "nan": "nan", "nana": "nan", "nanna": "nan",
+             "gran": "gran", "granny": "gran", "grandma": "grandma", "grandmother": "grandma", "grandad": "grandad",
+             "granddad": "grandad", "grandpa": "grandad", "grandfather": "grandad", "grandson": "grandson",
+             "granddaughter": "granddaughter", "brother": "brother", "sister": "sister"}
+_RELATION = "|".join(sorted(RELATIONS, key=len, reverse=True))
+_DESCRIBED = (r"(?:(?:little|baby|eldest|oldest|youngest|younger|older|elderly|new ?born|teenage|"
+              r"\d{1,2}[\s-]*(?:years?|yrs?|months?|weeks?|days?)[\s-]*old|\d{1,2}\s*(?:yo|y/o))\s+)*")
+_THEIR_RELATION = re.compile(rf"\b(?:my|our)\s+{_DESCRIBED}(?P<relation>{_RELATION})(?![a-z]|[\s-]+in[\s-]+law)")
+# "my 3 year old", "our 9 month old": a child, whose relation is not said.
+_THEIR_CHILD = re.compile(r"\b(?:my|our)\s+\d{1,2}[\s-]*(?:years?|yrs?|months?|weeks?|days?)[\s-]*old\b")
+_ANY_RELATION = re.compile(rf"\b(?:{_RELATION})(?![a-z])")
+_THIRD_PERSON = re.compile(r"\b(?:for (?:him|her)|someone else|somebody else|(?:he|she)(?:'s|s| is) \d{1,3}\b)")
+# Anything that says the writer is ill too, or that the relative is family history: then who it is for
+# is asked, not guessed.
+_NOT_ILL = (r"(?! (?:worried|concerned|not sure|unsure|asking|writing|messaging|booking|calling|looking|trying|"
+            r"wondering|after|here))")
+_MY_BODY = (r"my (?:head|chest|throat|back|knee|ankle|legs?|arms?|stomach|tummy|belly|ears?|eyes?|skin|foot|feet|"
+            r"hands?|neck|shoulder|hip|tooth|teeth|mouth|face|periods?|heart|breathing|wee|urine|bladder|bowels?|"
+            r"nose|lips?|tongue|temperature|temp)")
+_I_AM_ILL = r"i(?:'ve|ve| have| has| had| got| get| feel| keep| can'?t| cant| think i| was)"
+_SELF = re.compile(rf"\b(?:{_I_AM_ILL}|i'?m{_NOT_ILL}|i am{_NOT_ILL}|me|myself|we|us|both of us|{_MY_BODY})\b")
+# "my baby has stopped kicking" is a pregnancy: the baby is not yet someone else to book for.
+_UNBORN = re.compile(r"\b(?:pregnan\w*|weeks|kick\w*|movements?|moving|bump|midwife|womb|due date)\b")
+_FAMILY_HISTORY = re.compile(rf"\b(?:my|our)\s+(?:{_RELATION})\s+(?:had|died|passed|was diagnosed|has a history)\b|"
+                             r"runs in the family|family history")
+
+
+def who_from_complaint(text: str) -> tuple[str | None, str | None]:
+    """("someone_else", relation or None) when the text plainly says the problem is someone else's
+    ("my son has a rash": ("someone_else", "son")); (None, None) when it does not say, or is unclear."""
+    t = _clean(text)
+    if _SELF.search(t) or _FAMILY_HISTORY.search(t):
+        return None, None
+    relations = {RELATIONS[match["relation"]] for match in _THEIR_RELATION.finditer(t)}
+    if not relations and _THEIR_CHILD.search(t):
+        relations.add("child")
+    if not relations and not _THIRD_PERSON.search(t):
+        return None, None
+    if relations == {"baby"} and _UNBORN.search(t):
+        return None, None
+    # "my son and daughter": someone else, but which one the booking is for is asked.
+    named = relations | {RELATIONS[word] for word in _ANY_RELATION.findall(t)}
+    return "someone_else", (relations.pop() if len(relations) == 1 and len(named) == 1 else None)
+
+
 PARSERS: dict[str, Callable[[str], str | None]] = {
     "age_band": parse_age_band, "sex": parse_sex, "pregnant": parse_yes_no,
     "severity": parse_severity, "onset": parse_onset, "duration": parse_duration, "who_is_ill": parse_who,

@@ -1,4 +1,5 @@
-"""Keep only a first name or initials for the person an appointment is for (the practice needs no more)."""
+"""Keep only a first name or initials for the person an appointment is for (the practice needs no more),
+or, when the patient gives only how they are related ("my son"), that relation."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.booking_state import DEPENDANT_LABEL
+from actions.triage_answers import RELATIONS
 
 MAX_LENGTH = 20
 _LEADING = re.compile(r"^(?:(?:it'?s|its|for|my|his|her|their|name is|called|is)\s+)+", re.I)
@@ -22,15 +24,18 @@ _RELATIONS = {"son", "daughter", "child", "kid", "mum", "mom", "dad", "husband",
 
 
 def first_name_or_initials(text: str) -> str | None:
-    """'It's for my son Ollie Smith' -> 'Ollie'; 'J.S.' -> 'JS'; None when there is no usable name."""
+    """'It's for my son Ollie Smith' -> 'Ollie'; 'J.S.' -> 'JS'; 'my son' -> 'son'; None when there is
+    no usable name or relation."""
     cleaned = _LEADING.sub("", text.strip())
     if any(ch.isdigit() for ch in cleaned) or "@" in cleaned:
         return None  # a number or an address is not a name, and must not be kept
     if _INITIALS.fullmatch(cleaned):
         return "".join(ch for ch in cleaned if ch.isalpha()).upper()
-    words = [w for w in _WORD.findall(cleaned) if w.lower() not in _RELATIONS]
+    found = _WORD.findall(cleaned)
+    words = [w for w in found if w.lower() not in _RELATIONS]
     if not words:
-        return None
+        relations = {RELATIONS[w.lower()] for w in found if w.lower() in RELATIONS}
+        return relations.pop() if len(relations) == 1 else None
     name = str(words[0])[:MAX_LENGTH]
     return name[0].upper() + name[1:]
 

@@ -4,7 +4,9 @@ Required slots are recomputed every turn from the engine: the complaint, who is 
 in `questions_needed` (in the engine's order, branching on what is already answered), the red-flag
 checklist while the engine still has questions (one group a turn, see actions/checklist_answers.py),
 then the confirm step. An emergency from the answers ends the form at once. Answers the engine read
-from the complaint itself (an age, a duration) fill their slots, so they are not asked again.
+from the complaint itself (an age, a duration) fill their slots, so they are not asked again; so does
+who it is for when the complaint plainly says ("my son has a rash"), with the relation as the
+booking's label, so neither question is asked again.
 An answer that cannot be read is asked again; after two, the question is explained and the patient
 is offered a way to stop.
 "stop" and "help" are never taken as answers, so the form rejects them and the rules act.
@@ -21,7 +23,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import checklist_answers as checklist
 from actions import triage_state as ts
-from actions.triage_answers import ANSWER_SLOTS, PARSERS, UNSURE, parse_corrections
+from actions.booking_state import DEPENDANT_LABEL
+from actions.triage_answers import ANSWER_SLOTS, PARSERS, UNSURE, parse_corrections, who_from_complaint
 from bot.nlu.clinical_matcher import get_clinical_matcher
 from bot.triage.engine import triage
 
@@ -59,10 +62,15 @@ def _describes_symptoms(text: str) -> bool:
 
 
 def _prefilled(tracker: Tracker, complaint: str) -> dict[str, Any]:
-    """Answers the engine read from the complaint (age, duration...) for questions not answered yet."""
+    """Answers the engine read from the complaint (age, duration...) for questions not answered yet,
+    and who it is for when the complaint says so plainly."""
     from_text = triage(complaint, ts.answers(tracker)).answers_from_text
-    return {slot: str(value) for slot, value in from_text.items()
-            if slot in ANSWER_SLOTS and tracker.get_slot(slot) is None and value is not None}
+    answers = {slot: str(value) for slot, value in from_text.items()
+               if slot in ANSWER_SLOTS and tracker.get_slot(slot) is None and value is not None}
+    who, _ = who_from_complaint(complaint)
+    if who is not None and tracker.get_slot(ts.WHO) is None:
+        answers[ts.WHO] = who  # validate_who_is_ill sets for_dependant and the label
+    return answers
 
 
 def _field_to_change(tracker: Tracker) -> str | None:
@@ -192,7 +200,10 @@ class ValidateTriageForm(FormValidationAction):  # type: ignore[misc]  # rasa_sd
         if value not in ("self", "someone_else"):
             return self._invalid(ts.WHO, dispatcher, tracker)
         reask = {ts.REASK: None} if tracker.get_slot(ts.REASK) == ts.WHO else {}
-        return self._valid(ts.WHO, value, **{ts.FOR_DEPENDANT: value == "someone_else"}, **reask)
+        # "my son": the booking is for "son" and its name is not asked; a label from an earlier problem goes.
+        relation = who_from_complaint(ts.latest_text(tracker))[1] if value == "someone_else" else None
+        return self._valid(ts.WHO, value, **{ts.FOR_DEPENDANT: value == "someone_else", DEPENDANT_LABEL: relation},
+                           **reask)
 
     def _validate_answer(self, slot: str, value: Any, dispatcher: CollectingDispatcher,
                          tracker: Tracker, domain: DomainDict) -> dict[str, Any]:

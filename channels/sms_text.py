@@ -1,5 +1,9 @@
 """Text that fits a phone: GSM-7 only on SMS, at most three segments per message, split between sentences.
 
+A turn's bot messages are packed whole: a message that fits (a question with its numbered list, the
+emergency advice) is never split, since texts can arrive out of order; only one too long on its own
+is split between sentences.
+
 An SMS in GSM-7 carries 160 characters, or 153 per segment once it is split (a concatenated message
 spends 7 septets on its header); one character outside GSM-7 turns the whole message into UCS-2
 (70, or 67 per segment), so SMS text is reduced to GSM-7 before it is measured.
@@ -9,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 # The GSM 03.38 default alphabet (one septet each) and its extension table (escape + one septet).
 GSM7_BASIC = frozenset(
@@ -158,11 +162,33 @@ def _split_words(sentence: str, fits: Callable[[str], bool]) -> list[str]:
     return parts
 
 
-def sms_messages(text: str) -> list[str]:
-    """The SMS messages to send for one bot text: GSM-7, each at most three segments."""
-    return split_text(to_gsm7(text), fits_sms)
+def pack_blocks(blocks: Sequence[str], fits: Callable[[str], bool]) -> list[str]:
+    """`blocks` (one bot message each) as few messages as possible, each one `fits`, joined by a blank
+    line; a block is split (between sentences) only when it cannot fit in a message on its own."""
+    messages: list[str] = []
+    current = ""
+    for block in (block.strip() for block in blocks):
+        if not block:
+            continue
+        candidate = f"{current}\n\n{block}" if current else block
+        if fits(candidate):
+            current = candidate
+        elif fits(block):
+            messages.append(current)
+            current = block
+        else:  # split anyway: its first sentences may fill up the message before it
+            *whole, current = split_text(candidate, fits)
+            messages.extend(whole)
+    if current:
+        messages.append(current)
+    return messages
 
 
-def whatsapp_messages(text: str) -> list[str]:
-    """The WhatsApp messages to send for one bot text: Unicode kept, each at most 1600 characters."""
-    return split_text(text, fits_whatsapp)
+def sms_messages(*blocks: str) -> list[str]:
+    """The SMS messages to send for a turn's bot texts: GSM-7, each at most three segments."""
+    return pack_blocks([to_gsm7(block) for block in blocks], fits_sms)
+
+
+def whatsapp_messages(*blocks: str) -> list[str]:
+    """The WhatsApp messages to send for a turn's bot texts: Unicode kept, each at most 1600 characters."""
+    return pack_blocks(blocks, fits_whatsapp)

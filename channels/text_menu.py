@@ -1,6 +1,10 @@
 """Buttons on a text-only channel: shown as a numbered list, and a typed "2", "the second" or the
 button's title mapped back to its payload.
 
+A button may carry a `short_title` (actions/slot_presenter.py gives one to every slot option: day,
+time, who, how): the list shows it instead of the title, so five options and their question fit one
+SMS of at most three segments. The web chat and Telegram show the full title.
+
 The last list shown to each sender is kept in the channel_menus table, so the answer can arrive at
 any replica, minutes later.
 """
@@ -20,6 +24,7 @@ from channels.state_db import menus, state_engine
 
 # The bot already numbers some titles ("2. Tue 4 June, 09:10"): the list adds its own numbers.
 _LEADING_NUMBER = re.compile(r"^\s*\d+\s*[.)]\s*")
+SHORT_TITLE = "short_title"
 _ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
 _CARDINALS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 _POSITION_WORDS = {
@@ -45,9 +50,9 @@ class MenuOption:
 
 
 def options_from_buttons(buttons: Iterable[Mapping[str, Any]]) -> list[MenuOption]:
-    """Rasa's buttons ({"title", "payload"}) as menu options, the bot's own numbering removed."""
+    """Rasa's buttons ({"title", "payload", "short_title"?}) as menu options, the bot's own numbering removed."""
     return [
-        MenuOption(title=_LEADING_NUMBER.sub("", str(button.get("title") or "")).strip(),
+        MenuOption(title=_LEADING_NUMBER.sub("", str(button.get(SHORT_TITLE) or button.get("title") or "")).strip(),
                    payload=str(button.get("payload") or button.get("title") or ""))
         for button in buttons
     ]

@@ -4,7 +4,8 @@ A webhook is authenticated (X-Twilio-Signature against the configured public URL
 redelivery (MessageSid), answered at once with empty TwiML, and handled in a background task:
 keywords (STOP, START, HELP) and attachment-only messages are answered here; anything else reaches
 Rasa under the sender's pseudonym, a typed "2" turned into the payload of the button it picks, and
-the bot's replies go out in order through the REST API, buttons as a numbered list.
+the bot's replies go out in order through the REST API, buttons as a numbered list (a button's
+short form where it has one), each bot message kept whole in one text when it fits.
 """
 
 from __future__ import annotations
@@ -115,8 +116,8 @@ class TwilioInput(InputChannel):  # type: ignore[misc]  # rasa ships no type inf
         """`address` as Twilio spells it on this channel ("whatsapp:+44..." on WhatsApp)."""
         return address if address.startswith(self.address_prefix) else self.address_prefix + address
 
-    # Text UX: subclasses say how one block of text becomes the messages sent.
-    def split_reply(self, text: str) -> list[str]:
+    # Text UX: subclasses say how a turn's blocks of text (one per bot message) become the messages sent.
+    def split_reply(self, blocks: Sequence[str]) -> list[str]:
         raise NotImplementedError
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -246,7 +247,7 @@ class TwilioInput(InputChannel):  # type: ignore[misc]  # rasa ships no type inf
             if block:
                 blocks.append(block)
         await asyncio.to_thread(text_menu.save, patient, menu)
-        await self.send(address, self.split_reply("\n\n".join(blocks)) if blocks else [])
+        await self.send(address, self.split_reply(blocks) if blocks else [])
 
     async def send(self, address: str, texts: Sequence[str]) -> None:
         """Send `texts` to `address` one after another, each retried on its own."""

@@ -6,6 +6,7 @@ Messaging Service's "A message comes in" webhook). Replies are GSM-7 only, at mo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from channels.sms_text import sms_messages
@@ -18,5 +19,5 @@ class TwilioSmsInput(TwilioInput):
     channel_name: ClassVar[str] = "twilio_sms"
     address_channel: ClassVar[str] = "sms"
 
-    def split_reply(self, text: str) -> list[str]:
-        return sms_messages(text)
+    def split_reply(self, blocks: Sequence[str]) -> list[str]:
+        return sms_messages(*blocks)

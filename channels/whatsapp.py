@@ -8,7 +8,7 @@ window WhatsApp accepts only approved templates: `send_template` (used by remind
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
 from channels.outbound import send_with_retry
@@ -24,8 +24,8 @@ class WhatsAppInput(TwilioInput):
     address_channel: ClassVar[str] = "whatsapp"
     address_prefix: ClassVar[str] = "whatsapp:"
 
-    def split_reply(self, text: str) -> list[str]:
-        return whatsapp_messages(text)
+    def split_reply(self, blocks: Sequence[str]) -> list[str]:
+        return whatsapp_messages(*blocks)
 
     async def send_template(
         self, address: str, content_sid: str, content_variables: Mapping[str, str] | None = None

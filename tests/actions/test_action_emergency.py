@@ -13,6 +13,8 @@ from actions.backend_client import close_client, get_client
 from actions.booking_reset import abandon_booking
 from actions.patient_ref import patient_ref
 from actions.triage_state import reset_form
+from bot.nlu.clinical_entities import CRISIS
+from channels.sms_text import SMS_MAX_SEGMENTS, segment_count, sms_messages, to_gsm7
 from tests.actions.triage_trackers import domain, tracker
 
 pytestmark = pytest.mark.anyio
@@ -48,8 +50,9 @@ async def test_action_emergency_crisis_gives_the_crisis_lines() -> None:
     assert message["response"] == "utter_emergency_crisis"
     assert "116 123" in message["advice"] and "option 2" in message["advice"]
     assert events == await after_advice("emergency_999")
-    crisis = domain()["responses"]["utter_emergency_crisis"][0]["text"]
+    crisis = domain()["responses"]["utter_emergency_crisis"][0]["text"].format(advice=message["advice"])
     assert all(line in crisis for line in ("999", "NHS 111 and choose option 2", "Samaritans free on 116 123"))
+    assert crisis.count("116 123") == 1  # the lines are given once
 
 
 async def test_action_emergency_a_and_e() -> None:
@@ -84,3 +87,16 @@ async def test_action_emergency_with_the_backend_down_still_gives_the_advice(mon
         await close_client()
     assert dispatcher.messages[0]["response"] == "utter_emergency_999"
     assert SlotSet("hold_id", None) in events
+
+
+@pytest.mark.parametrize("flag", ["emergency_999", "a_and_e", CRISIS])
+async def test_action_emergency_advice_is_one_text_saying_what_to_do_once(flag: str) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionEmergency().run(dispatcher, tracker("...", "describe_symptoms", active_loop=None,
+                                                    entities=red_flag(flag)), domain())
+    [message] = dispatcher.messages
+    text = domain()["responses"][message["response"]][0]["text"].format(advice=message["advice"])
+
+    assert segment_count(to_gsm7(text)) <= SMS_MAX_SEGMENTS and sms_messages(text) == [to_gsm7(text)]
+    assert text.count("Call 999 now") <= 1 and text.count("Go to A&E now") <= 1
+    assert "999" in text

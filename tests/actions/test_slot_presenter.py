@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from actions.backend_client import Slot
-from actions.slot_presenter import clock, option_buttons, slot_line, slot_summary
+import pytest
+
+from actions.backend_client import Booking, Slot
+from actions.slot_presenter import appointment_line, clock, option_buttons, short_name, slot_line, slot_summary
 
 
 def slot(start: str, channel: str = "in_person") -> Slot:
@@ -38,3 +40,39 @@ def test_option_buttons_number_from_one_with_choose_option_payloads() -> None:
         {"title": "1. a", "payload": '/choose_option{"option": "1"}'},
         {"title": "2. b", "payload": '/choose_option{"option": "2"}'},
     ]
+
+
+def test_slot_line_has_a_short_form_for_text_lists() -> None:
+    line = slot_line(slot("2026-06-02T08:15:00+00:00", "phone"))
+    assert line.short == "Tue 2 Jun 9:15am, Dr Example, phone"
+
+
+@pytest.mark.parametrize(("name", "role", "short"), [
+    ("Dr Amara Patel", "gp", "Dr Patel"),
+    ("Amara Patel", "nurse", "Nurse Patel"),
+    ("Amara Jane Patel", "pharmacist", "Amara Patel"),
+    ("Prof. Ian Hughes", "physiotherapist", "Prof. Hughes"),
+    ("Patel", "nurse", "Patel"),
+])
+def test_short_name_keeps_a_title_and_the_surname(name: str, role: str, short: str) -> None:
+    assert short_name(name, role) == short
+
+
+def test_option_buttons_give_slot_options_a_numbered_short_title() -> None:
+    [first, second] = option_buttons([slot_line(slot("2026-11-24T14:00:00+00:00", "video")), "plain"])
+    assert first == {"title": "1. Tue 24 Nov, 2pm – Dr Test Example, Riverside Medical Practice (video call)",
+                     "payload": '/choose_option{"option": "1"}', "short_title": "1. Tue 24 Nov 2pm, Dr Example, video"}
+    assert "short_title" not in second
+
+
+def test_appointment_line_for_a_dependant_has_both_forms() -> None:
+    booking = Booking.parse_obj({"id": 3, "status": "booked", "dependant_label": "Ollie",
+                                 "slot": slot("2026-11-24T14:00:00+00:00").dict()})
+    line = appointment_line(booking)
+    assert line.endswith("(in person), for Ollie")
+    assert line.short == "Tue 24 Nov 2pm, Dr Example, in person, for Ollie"
+
+
+def test_slot_summary_reads_a_relation_back_as_the_patients() -> None:
+    assert slot_summary(slot("2026-11-24T14:00:00+00:00"), "son").endswith(", for your son")
+    assert slot_summary(slot("2026-11-24T14:00:00+00:00"), "Ollie").endswith(", for Ollie")

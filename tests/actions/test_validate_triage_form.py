@@ -9,6 +9,7 @@ import pytest
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.triage_answers import who_from_complaint
 from actions.validate_triage_form import ValidateTriageForm
 from bot.triage.engine import triage
 from tests.actions.triage_trackers import domain, sent, tracker
@@ -38,7 +39,19 @@ async def test_validate_triage_form_someone_else_sets_for_dependant_then_asks_th
     events, _ = await run("its for my son", "for_someone_else",
                           slots={"triage_complaint": UTI, "requested_slot": "who_is_ill"})
     assert events == [SlotSet("who_is_ill", "someone_else"), SlotSet("triage_invalid_count", 0.0),
-                      SlotSet("for_dependant", True), asked("age_band")]
+                      SlotSet("for_dependant", True), SlotSet("dependant_label", "son"), asked("age_band")]
+
+
+async def test_validate_triage_form_someone_else_by_button_clears_an_old_label() -> None:
+    events, _ = await run("/inform", entities=[{"entity": "who_is_ill", "value": "someone_else"}],
+                          slots={"triage_complaint": UTI, "requested_slot": "who_is_ill", "dependant_label": "Ollie"})
+    assert SlotSet("for_dependant", True) in events and SlotSet("dependant_label", None) in events
+
+
+async def test_validate_triage_form_for_me_clears_a_label_from_an_earlier_problem() -> None:
+    events, _ = await run("for me", slots={"triage_complaint": UTI, "requested_slot": "who_is_ill",
+                                           "dependant_label": "son"})
+    assert SlotSet("for_dependant", False) in events and SlotSet("dependant_label", None) in events
 
 
 async def test_validate_triage_form_asks_pregnancy_only_for_women() -> None:
@@ -146,3 +159,57 @@ async def test_validate_triage_form_answers_in_the_complaint_are_not_asked_again
     events, _ = await run("I'm 67 and I've had a cough for 2 days", "describe_symptoms")
     assert SlotSet("age_band", "65_plus") in events and SlotSet("duration", "1_to_3_days") in events
     assert events[-1] == asked("who_is_ill")
+
+
+@pytest.mark.parametrize(("text", "label", "age"), [
+    ("my lad has had a rash since yesterday, my son is 7", "son", "5_to_15"),
+    ("my daughter has earache, she's 6", "daughter", "5_to_15"),
+    ("my husband has had a cough for a week", "husband", None),
+    ("our baby has been sick twice today", "baby", None),
+    ("my 3 year old has a temperature", "child", "1_to_4"),
+    ("booking for my mum, she's 81 and has a chesty cough", "mum", "65_plus"),
+])
+async def test_validate_triage_form_first_message_for_someone_else_is_not_asked_again(
+        text: str, label: str, age: str | None) -> None:
+    events, _ = await run(text, "describe_symptoms")
+    assert SlotSet("who_is_ill", "someone_else") in events
+    assert SlotSet("for_dependant", True) in events and SlotSet("dependant_label", label) in events
+    if age:
+        assert SlotSet("age_band", age) in events
+    assert events[-1] not in (asked("who_is_ill"), *([asked("age_band")] if age else []))
+
+
+async def test_validate_triage_form_she_is_7_is_someone_else_without_a_label() -> None:
+    events, _ = await run("she's 7 and keeps being sick", "describe_symptoms")
+    assert SlotSet("who_is_ill", "someone_else") in events and SlotSet("age_band", "5_to_15") in events
+    assert SlotSet("dependant_label", None) in events
+    assert events[-1] not in (asked("who_is_ill"), asked("age_band"))
+
+
+@pytest.mark.parametrize("text", [
+    "I've had a sore throat for 3 days",
+    "my husband thinks I have flu",
+    "me and my son both have colds",
+    "my mum had breast cancer and I've found a lump",
+    "my son's cough is keeping me up at night",
+])
+async def test_validate_triage_form_asks_who_when_the_first_message_does_not_say_plainly(text: str) -> None:
+    events, _ = await run(text, "describe_symptoms")
+    assert not any(event.get("name") == "who_is_ill" for event in events)
+    assert events[-1] == asked("who_is_ill")
+
+
+@pytest.mark.parametrize(("text", "who", "label"), [
+    ("my little girl has a cough", "someone_else", "daughter"),
+    ("for my wife, she needs a smear", "someone_else", "wife"),
+    ("I'm worried about my dad, he's very confused", "someone_else", "dad"),
+    ("my son and daughter both have chickenpox", "someone_else", None),
+    ("my 2 year old boy has diarrhoea", "someone_else", "son"),
+    ("for him please, he's got a cough", "someone_else", None),
+    ("my brother in law has a rash", None, None),
+    ("my baby has stopped kicking", None, None),
+    ("my baby is moving less than usual at 34 weeks", None, None),
+    ("sore throat for 3 days", None, None),
+])
+def test_who_from_complaint_reads_only_what_is_plain(text: str, who: str | None, label: str | None) -> None:
+    assert who_from_complaint(text) == (who, label)

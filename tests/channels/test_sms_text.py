@@ -6,7 +6,9 @@ import pytest
 
 from channels.sms_text import (
     WHATSAPP_MAX_CHARS,
+    fits_sms,
     is_gsm7,
+    pack_blocks,
     segment_count,
     sms_messages,
     split_text,
@@ -145,3 +147,39 @@ def test_split_text_keeps_paragraph_breaks() -> None:
     assert split_text(text, lambda candidate: len(candidate) <= 30) == [
         "First paragraph here.", "Second paragraph here.",
     ]
+
+
+def test_pack_blocks_keeps_a_block_that_fits_whole_rather_than_filling_up_the_first_message() -> None:
+    lead = "First sentence of the outcome. " * 9  # about 280 characters
+    listing = "Which would you like?\n" + "\n".join(f"{n}. Tue 24 Nov 2pm, Dr Patel, phone" for n in range(1, 6))
+
+    messages = pack_blocks([lead, listing], fits_sms)
+
+    assert messages == [lead.strip(), listing]
+
+
+def test_pack_blocks_joins_blocks_that_fit_together_with_a_blank_line() -> None:
+    assert pack_blocks(["Booked.", "", "To change it, just message me."], fits_sms) == [
+        "Booked.\n\nTo change it, just message me."]
+
+
+def test_pack_blocks_splits_only_a_block_too_long_on_its_own() -> None:
+    long_block = " ".join(f"Sentence {n} is here to fill the message up a little." for n in range(30))
+    messages = pack_blocks(["Short first.", long_block], fits_sms)
+
+    assert all(segment_count(message) <= 3 for message in messages)
+    assert messages[0].startswith("Short first.\n\nSentence 0")
+    assert " ".join(messages).count("Sentence ") == 30
+
+
+def test_sms_messages_of_several_blocks_are_gsm7() -> None:
+    assert sms_messages("It\u2019s booked.", "Call 999 \u2013 now.") == ["It's booked.\n\nCall 999 - now."]
+
+
+@pytest.mark.parametrize(("text", "segments"), [
+    ("Don't worry, " + "a" * 140, 1),  # 153 characters with a straight apostrophe: GSM-7, one segment
+    ("Don\u2019t worry, " + "a" * 140, 3),  # a curly one makes it UCS-2: 67 a segment
+])
+def test_a_curly_apostrophe_forces_ucs2_until_normalised(text: str, segments: int) -> None:
+    assert segment_count(text) == segments
+    assert segment_count(to_gsm7(text)) == 1

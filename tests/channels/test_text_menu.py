@@ -20,6 +20,17 @@ def test_options_from_buttons_drop_the_bots_own_numbers() -> None:
     assert OPTIONS[1].payload == '/choose_option{"option": "2"}'
 
 
+def test_options_from_buttons_prefer_the_short_title_text_lists_use() -> None:
+    options = options_from_buttons([
+        {"title": "1. Tue 24 Nov, 2pm – Dr Amara Patel, Riverside Medical Practice (video call)",
+         "short_title": "1. Tue 24 Nov 2pm, Dr Patel, video", "payload": '/choose_option{"option": "1"}'},
+        {"title": "2. Any other time", "payload": "/other"},
+    ])
+
+    assert [option.title for option in options] == ["Tue 24 Nov 2pm, Dr Patel, video", "Any other time"]
+    assert choose("tue 24 nov 2pm, dr patel, video", options) == '/choose_option{"option": "1"}'
+
+
 def test_render_appends_numbered_list_and_how_to_answer() -> None:
     buttons = [{"title": "Yes, book it", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
     options = options_from_buttons(buttons)
