@@ -3,6 +3,7 @@ backend process: each ends at times that honour what the patient asked for."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -104,27 +105,23 @@ async def test_the_clock_of_an_offered_time_holds_that_one(shared_client_on_back
     assert datetime.fromisoformat(chat.slots["held_slot"]["start"]) == third
 
 
-async def test_a_move_to_the_monday_after_the_appointment(shared_client_on_backend: str) -> None:
+def monday_after(day: datetime) -> datetime:
+    return day + timedelta(days=7 - day.weekday())
+
+
+@pytest.mark.parametrize(("text", "days_ahead", "wanted_day"), [
+    ("can i move my nurse appt to the monday after", 2, monday_after),
+    ("could you make it a week later", 3, lambda day: day + timedelta(days=7)),
+])
+async def test_a_move_relative_to_the_appointment(shared_client_on_backend: str, text: str, days_ahead: int,
+                                                  wanted_day: Callable[[datetime], datetime]) -> None:
     chat = Chat()
-    [slot] = await soonest(SERVICE, count=1, days_ahead=2)
+    [slot] = await soonest(SERVICE, count=1, days_ahead=days_ahead)
     await book_for(chat.sender, slot)
-    await chat.say("can i move my nurse appt to the monday after", intent="reschedule_appointment",
-                   action=ActionListAppointments)
+    await chat.say(text, intent="reschedule_appointment", action=ActionListAppointments)
     await chat.say("1", intent="choose_option", action=ActionChooseAppointment, entities=option(1))
-    day = slot.start.astimezone(UK).replace(hour=0, minute=0, second=0, microsecond=0)
-    monday = day + timedelta(days=7 - day.weekday())
+    day = wanted_day(slot.start.astimezone(UK).replace(hour=0, minute=0, second=0, microsecond=0))
     assert chat.response == "utter_offer_wished_slots"
-    assert chat.offered and all(monday <= s < monday + timedelta(days=1) for s in chat.offered)
-
-
-async def test_a_move_a_week_later(shared_client_on_backend: str) -> None:
-    chat = Chat()
-    [slot] = await soonest(SERVICE, count=1, days_ahead=3)
-    await book_for(chat.sender, slot)
-    await chat.say("could you make it a week later", intent="reschedule_appointment",
-                   action=ActionListAppointments)
-    await chat.say("1", intent="choose_option", action=ActionChooseAppointment, entities=option(1))
-    day = slot.start.astimezone(UK).replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=7)
     assert chat.offered and all(day <= s < day + timedelta(days=1) for s in chat.offered)
 
 
