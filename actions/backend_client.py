@@ -54,6 +54,8 @@ from actions.backend_results import (
     Booking,
     Hold,
     Location,
+    Organisation,
+    PatientPractice,
     Practitioner,
     PractitionerSummary,
     Service,
@@ -67,8 +69,8 @@ from actions.backend_token import ApiTokenRefused, MissingApiToken, backend_api_
 __all__ = [
     "UK", "ApiTokenRefused", "BackendClient", "BackendError", "BackendUnavailable", "Booking", "BookingNotActive",
     "Conflict", "Hold", "HoldExpired", "HoldNotActive", "IdempotencyKeyReused", "InvalidRequest", "Location",
-    "MissingApiToken", "NotFound", "Practitioner", "PractitionerSummary", "QuotaExceeded", "Service", "Slot",
-    "SlotUnavailable", "TooLateToChange", "WaitlistEntry", "WaitlistPreferences", "backend_api_token",
+    "MissingApiToken", "NotFound", "Organisation", "Practitioner", "PractitionerSummary", "QuotaExceeded", "Service",
+    "Slot", "SlotUnavailable", "TooLateToChange", "WaitlistEntry", "WaitlistPreferences", "backend_api_token",
     "close_client", "get_client", "turn_key",
 ]
 
@@ -119,7 +121,7 @@ class BackendClient:
     """Typed calls to the booking backend's HTTP API over one pooled `httpx.AsyncClient`.
 
     Failures of the connection and 5xx answers are retried with backoff, within `attempts` and a
-    `budget_seconds` deadline: GETs because they change nothing, POSTs only because each carries an
+    `budget_seconds` deadline: GETs because they change nothing, POSTs and PUTs only because each carries an
     Idempotency-Key. What the backend refuses is raised at once as a `BackendError` subclass.
     """
 
@@ -181,6 +183,30 @@ class BackendClient:
     async def practitioner(self, practitioner_id: int) -> Practitioner:
         return await self._get(Practitioner, f"/v1/practitioners/{int(practitioner_id)}")
 
+    async def organisations(self, q: str, limit: int | None = None) -> list[Organisation]:
+        """Practices by name (every word of 3+ letters) or postcode (full or outward code), best match first.
+
+        An empty `q` is refused (InvalidRequest); no match is an empty list.
+        """
+        return await self._get(list[Organisation], "/v1/organisations", params={"q": q, "limit": limit})
+
+    # ---------------------------------------------------------------------------------------- the patient
+
+    async def patient_practice(self, patient_ref: str) -> Organisation | None:
+        """The practice the patient said they belong to; None when they have not said."""
+        answer = await self._get(PatientPractice, "/v1/patients/practice", params={"patient_ref": patient_ref})
+        return answer.organisation
+
+    async def set_patient_practice(
+        self, patient_ref: str, organisation_id: int, *, idempotency_key: str
+    ) -> Organisation:
+        """Remember the patient's practice (the same again is harmless); NotFound for an unknown organisation."""
+        body = {"patient_ref": patient_ref, "organisation_id": int(organisation_id)}
+        answer = await self._put(PatientPractice, "/v1/patients/practice", body, idempotency_key)
+        if answer.organisation is None:
+            raise BackendUnavailable("the booking backend set the practice but did not say which")
+        return answer.organisation
+
     # ------------------------------------------------------------------------------------------------ slots
 
     async def search_slots(
@@ -196,11 +222,13 @@ class BackendClient:
         channel: str | None = None,
         practitioner: int | None = None,
         limit: int | None = None,
+        organisation_id: int | Sequence[int] | None = None,
     ) -> list[Slot]:
         """Free slots, soonest first (nearest first with `near`).
 
         `start`/`end` (exclusive) without tzinfo are read as UK time by the backend; `weekdays` are
-        mon..sun and `part_of_day` morning/afternoon/evening, each sent as repeated parameters.
+        mon..sun and `part_of_day` morning/afternoon/evening, each sent as repeated parameters;
+        `organisation_id` (one or several, repeated) keeps the slots at those practices' sites.
         """
         params: list[tuple[str, str | int | float]] = []
         scalars: dict[str, str | int | float | None] = {
@@ -216,6 +244,8 @@ class BackendClient:
         params.extend((name, value) for name, value in scalars.items() if value is not None)
         params.extend(("weekday", day) for day in _as_list(weekdays))
         params.extend(("part_of_day", part) for part in _as_list(part_of_day))
+        organisations = [organisation_id] if isinstance(organisation_id, int) else list(organisation_id or [])
+        params.extend(("organisation_id", int(organisation)) for organisation in organisations)
         return await self._get(list[Slot], "/v1/slots", params=params)
 
     # ------------------------------------------------------------------------------------ holds and bookings
@@ -289,9 +319,16 @@ class BackendClient:
         return await self._call(result, "GET", path, params=params)
 
     async def _post(self, result: type[_R], path: str, body: Mapping[str, Any], idempotency_key: str) -> _R:
+        return await self._write(result, "POST", path, body, idempotency_key)
+
+    async def _put(self, result: type[_R], path: str, body: Mapping[str, Any], idempotency_key: str) -> _R:
+        return await self._write(result, "PUT", path, body, idempotency_key)
+
+    async def _write(self, result: type[_R], method: str, path: str, body: Mapping[str, Any],
+                     idempotency_key: str) -> _R:
         if not idempotency_key:
             raise ValueError("every state-changing request needs an idempotency_key (see turn_key)")
-        return await self._call(result, "POST", path, json=body, idempotency_key=idempotency_key)
+        return await self._call(result, method, path, json=body, idempotency_key=idempotency_key)
 
     async def _call(
         self, result: type[_R], method: str, path: str, *,
@@ -324,7 +361,7 @@ class BackendClient:
         idempotency_key: str | None,
     ) -> httpx.Response:
         """One request, retried on connection failures and 5xx while that is safe and within the budget."""
-        # A GET changes nothing; a POST may run twice only because the backend replays a known key.
+        # A GET changes nothing; a POST or PUT may run twice only because the backend replays a known key.
         replay_safe = method == "GET" or idempotency_key is not None
         headers = {"Authorization": self._bearer()}
         if idempotency_key:

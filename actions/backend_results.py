@@ -71,6 +71,19 @@ class Booking(_Result):
     replaces_id: int | None = None
 
 
+class Organisation(_Result):
+    """A GP practice (or another organisation that runs services), as a patient picks theirs."""
+
+    id: int
+    ods_code: str
+    name: str
+    postcode: str
+
+
+class PatientPractice(_Result):
+    organisation: Organisation | None = None
+
+
 class Practitioner(_Result):
     id: int
     role: str

@@ -17,6 +17,7 @@ from booking_backend.dependencies import SessionDep
 from booking_backend.directory.router import router as directory_router
 from booking_backend.errors import install_error_handlers
 from booking_backend.errors_http import responses
+from booking_backend.patients.router import router as patients_router
 from booking_backend.scheduling.router import router as slots_router
 from booking_backend.settings import Settings, SettingsError, get_settings
 from booking_backend.waitlist.router import router as waitlist_router
@@ -54,7 +55,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         return JSONResponse(content={"status": "ok"})
 
     # Routes are matched in order: holds and bookings, the busiest writes, are tried first.
-    for router in (appointments_router, slots_router, directory_router, waitlist_router, admin_router):
+    for router in (appointments_router, slots_router, directory_router, patients_router, waitlist_router,
+                   admin_router):
         # Any request may be refused as unreadable (400), without the API token (401; the admin routes: without
         # X-API-Key) or invalid (422), always with the ErrorBody shape.
         app.include_router(router, responses=responses(400, 401, 422))

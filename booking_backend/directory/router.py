@@ -1,4 +1,4 @@
-"""Public directory: services and practitioners."""
+"""Public directory: services, practices and practitioners."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from booking_backend.dependencies import SessionDep
 from booking_backend.directory import service
 from booking_backend.directory.avatar import initials_svg
 from booking_backend.directory.models import PractitionerRole
-from booking_backend.directory.schemas import PractitionerPublic, ServicePublic
+from booking_backend.directory.practices import find_practices
+from booking_backend.directory.schemas import OrganisationSummary, PractitionerPublic, ServicePublic
 from booking_backend.errors_http import responses
 from booking_backend.types import IdPath
 
@@ -20,6 +21,17 @@ router = APIRouter(prefix="/v1", tags=["directory"])
 @router.get("/services")
 def list_services(session: SessionDep) -> list[ServicePublic]:
     return service.list_services(session)
+
+
+@router.get("/organisations")
+def search_organisations(
+    session: SessionDep,
+    q: Annotated[str, Query(max_length=100, description="Part of the practice's name (every word of 3+ letters "
+                            "must appear), or a UK postcode, full or its outward code")],
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> list[OrganisationSummary]:
+    """Practices matching `q`, best match first, then by name."""
+    return [OrganisationSummary.model_validate(o) for o in find_practices(session, q=q, limit=limit)]
 
 
 @router.get("/practitioners", responses=responses(404))

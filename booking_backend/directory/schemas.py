@@ -30,6 +30,17 @@ class OrganisationPublic(OrganisationCreate):
     id: int
 
 
+class OrganisationSummary(BaseModel):
+    """A practice as a patient picks it: enough to tell it apart, nothing more."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    ods_code: str
+    name: str
+    postcode: str
+
+
 class LocationCreate(BaseModel):
     organisation_id: EntityId
     name: str = Field(min_length=1, max_length=200)

@@ -27,10 +27,34 @@ def run_migrations_online() -> None:
     engine = build_engine(url, pool_size=1)
     try:
         with engine.connect() as connection:
-            _run(connection)
-            connection.commit()
+            if engine.dialect.name == "sqlite":
+                _run_sqlite(connection)
+            else:
+                _run(connection)
+                connection.commit()
     finally:
         engine.dispose()
+
+
+def _run_sqlite(connection: Connection) -> None:
+    """Migrate with SQLite's foreign keys off, then check them all before committing.
+
+    A batch migration copies a table and drops the original (SQLite cannot alter a constraint); with
+    foreign keys on, dropping a table that other rows refer to (patients, by their appointments) fails.
+    The pragma is ignored inside a transaction, so it is set on the driver connection before one begins.
+    """
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        _run(connection)
+        violations = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if violations:
+            connection.rollback()
+            raise RuntimeError(f"The migration would leave rows that break foreign keys: {violations[:5]}")
+        connection.commit()
+    finally:
+        driver.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

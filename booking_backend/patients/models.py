@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from booking_backend.database import Base
@@ -20,3 +20,5 @@ class Patient(Base):
     episode_quota: Mapped[int | None] = mapped_column(Integer, nullable=True)
     episode_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # The GP practice the patient is registered with, as they told us; None until they say.
+    practice_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), nullable=True, index=True)

@@ -10,7 +10,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from booking_backend.audit import service as audit
 from booking_backend.database import table_of
+from booking_backend.directory.models import Organisation
 from booking_backend.errors import NotFound
 from booking_backend.patients.models import Patient
 from booking_backend.timezone import UtcDateTime
@@ -76,3 +78,23 @@ def set_quota(session: Session, *, ref: str, quota: int | None, now: datetime) -
     patient.episode_started_at = now
     session.flush()
     return patient
+
+
+def get_practice(session: Session, *, ref: str) -> Organisation | None:
+    """The practice the patient with this pseudonym belongs to; None for an unknown patient or none set."""
+    stmt = select(Organisation).join(Patient, Patient.practice_id == Organisation.id).where(Patient.ref == ref)
+    return session.scalars(stmt).one_or_none()
+
+
+def set_practice(session: Session, *, ref: str, organisation_id: int, now: datetime) -> Organisation:
+    """Remember the patient's practice (the patient is created on first contact); the same again changes nothing."""
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound(f"No organisation with id {organisation_id}")
+    patient = ensure_patient(session, ref, now=now)
+    if patient.practice_id != organisation.id:
+        patient.practice_id = organisation.id
+        session.flush()
+        audit.record(session, at=now, actor=f"patient:{patient.id}", action="practice_set", entity_type="patient",
+                     entity_id=patient.id, details={"organisation_id": organisation.id})
+    return organisation

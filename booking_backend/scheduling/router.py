@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from pydantic import Field
 
 from booking_backend.dependencies import ClockDep, SessionDep
 from booking_backend.directory.models import ServiceCode
@@ -21,6 +22,8 @@ from booking_backend.types import MAX_ID
 router = APIRouter(prefix="/v1", tags=["slots"])
 
 PartOfDay = Literal["morning", "afternoon", "evening"]
+OrganisationIdParam = Annotated[int, Field(ge=1, le=MAX_ID)]
+MAX_ORGANISATIONS = 20
 
 
 @router.get("/slots", responses=responses(404, 422))
@@ -36,6 +39,9 @@ def search_slots(
     radius_km: Annotated[float | None, Query(gt=0, le=500)] = None,
     channel: DeliveryChannel | None = None,
     practitioner: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    organisation_id: Annotated[list[OrganisationIdParam] | None, Query(
+        max_length=MAX_ORGANISATIONS, description="Only slots at this organisation's sites (a practice); repeatable",
+    )] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[SlotPublic]:
     try:
@@ -49,6 +55,7 @@ def search_slots(
             radius_km=radius_km,
             channel=channel,
             practitioner_id=practitioner,
+            organisation_ids=list(organisation_id or []),
             limit=limit,
         )
     except ValueError as error:

@@ -15,7 +15,7 @@ from booking_backend.database import sql_constant, table_of
 from booking_backend.directory.models import ServiceCode
 from booking_backend.directory.places import rank_locations, resolve_point
 from booking_backend.scheduling.models import ClinicSession, DeliveryChannel
-from booking_backend.scheduling.presenters import SERVICES, SLOTS, public_slot_rows, slot_public_from_row
+from booking_backend.scheduling.presenters import LOCATIONS, SERVICES, SLOTS, public_slot_rows, slot_public_from_row
 from booking_backend.scheduling.schemas import SlotPublic
 
 # Minutes of the UK day, [from, to).
@@ -36,6 +36,8 @@ class SlotQuery:
     radius_km: float | None = None
     channel: DeliveryChannel | None = None
     practitioner_id: int | None = None
+    # Slots at the sites of any of these organisations (a patient's own practice); empty means anywhere.
+    organisation_ids: list[int] = field(default_factory=list)
     limit: int = 20
 
 
@@ -61,7 +63,8 @@ def occupied(now: Any):  # type: ignore[no-untyped-def]
 
 @lru_cache(maxsize=1024)
 def _statement(*, end: bool, service: bool, weekdays: tuple[int, ...], parts_of_day: tuple[str, ...],
-               channel: bool, practitioner: bool, location: bool, limit: int) -> Select[Any]:
+               channel: bool, practitioner: bool, location: bool, limit: int,
+               organisations: bool = False) -> Select[Any]:
     """The search for one combination of filters, the other values left as parameters.
 
     Built once per combination: SQLAlchemy then reuses its cache key and compiled SQL instead of
@@ -97,6 +100,11 @@ def _statement(*, end: bool, service: bool, weekdays: tuple[int, ...], parts_of_
         stmt = stmt.where(SLOTS.c.practitioner_id == bindparam("practitioner_id"))
     if location:
         stmt = stmt.where(SLOTS.c.location_id == bindparam("location_id"))
+    if organisations:
+        # By the slot's location, so that the (location, service, start) index still leads the way in.
+        sites = select(LOCATIONS.c.id).where(
+            LOCATIONS.c.organisation_id.in_(bindparam("organisation_ids", expanding=True)))
+        stmt = stmt.where(SLOTS.c.location_id.in_(sites))
     return stmt.order_by(SLOTS.c.start, SLOTS.c.id).limit(literal_column(str(int(limit))))
 
 
@@ -108,12 +116,14 @@ def search_free_slots(session: Session, *, query: SlotQuery, now: datetime) -> l
     stmt = _statement(end=query.end is not None, service=service_id is not None, weekdays=tuple(query.weekdays),
                       parts_of_day=tuple(query.parts_of_day), channel=query.channel is not None,
                       practitioner=query.practitioner_id is not None, location=query.near is not None,
-                      limit=query.limit)
+                      organisations=bool(query.organisation_ids), limit=query.limit)
     params: dict[str, Any] = {
         "earliest": max(query.start, now) if query.start else now, "now": now, "end": query.end,
         "service_id": service_id, "channel": query.channel,
         "practitioner_id": query.practitioner_id,
     }
+    if query.organisation_ids:
+        params["organisation_ids"] = sorted(set(query.organisation_ids))
     if query.near is not None:
         return _nearest_first(session, stmt, params, query=query, service_id=service_id)
     return [slot_public_from_row(row) for row in session.execute(stmt, params)]
@@ -139,8 +149,9 @@ def _nearest_first(session: Session, stmt: Select[Any], params: dict[str, Any], 
         offering = offering.where(SESSIONS.c.channel == query.channel)
     runs_sessions = set(session.scalars(offering))
     found: list[SlotPublic] = []
+    organisations = set(query.organisation_ids)
     for place in ranked:
-        if place.location_id not in runs_sessions:
+        if place.location_id not in runs_sessions or (organisations and place.organisation_id not in organisations):
             continue
         # The same statement (and plan) for every location, so its limit stays `query.limit`.
         rows = session.execute(stmt, {**params, "location_id": place.location_id}).all()[:query.limit - len(found)]

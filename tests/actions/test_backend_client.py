@@ -25,6 +25,7 @@ from actions.backend_client import (
     IdempotencyKeyReused,
     InvalidRequest,
     NotFound,
+    Organisation,
     QuotaExceeded,
     Slot,
     SlotUnavailable,
@@ -108,7 +109,74 @@ async def test_practitioner_unknown_raises_not_found(client: BackendClient) -> N
     assert refused.value.status_code == 404 and refused.value.code == "not_found"
 
 
+async def test_organisations_by_name_and_by_postcode(client: BackendClient) -> None:
+    by_name = await client.organisations("the riverside surgery")
+    by_postcode = await client.organisations("LS1 4AP", limit=1)
+
+    assert [o.name for o in by_name] == ["Riverside Medical Practice"]
+    assert isinstance(by_name[0], Organisation)
+    assert by_name[0].ods_code == "ZZ1001" and by_name[0].postcode == "LS1 4AP"
+    assert by_postcode == by_name
+
+
+async def test_organisations_no_match_is_empty_and_empty_q_raises_invalid_request(client: BackendClient) -> None:
+    assert await client.organisations("no such practice anywhere") == []
+
+    with pytest.raises(InvalidRequest) as refused:
+        await client.organisations("  ")
+
+    assert refused.value.status_code == 422 and "postcode" in str(refused.value)
+
+
+async def test_patient_practice_set_and_read_back(client: BackendClient) -> None:
+    patient = new_patient()
+    practice = (await client.organisations("Hillview"))[0]
+    assert await client.patient_practice(patient) is None
+
+    chosen = await client.set_patient_practice(patient, practice.id, idempotency_key=new_key())
+    again = await client.set_patient_practice(patient, practice.id, idempotency_key=new_key())
+
+    assert chosen == again == practice
+    assert await client.patient_practice(patient) == practice
+
+
+async def test_set_patient_practice_unknown_organisation_raises_not_found(client: BackendClient) -> None:
+    patient = new_patient()
+
+    with pytest.raises(NotFound):
+        await client.set_patient_practice(patient, 999_999, idempotency_key=new_key())
+
+    assert await client.patient_practice(patient) is None
+
+
+async def test_set_patient_practice_replayed_key_returns_the_first_answer(client: BackendClient) -> None:
+    patient, key = new_patient(), new_key()
+    hillview, riverside = (await client.organisations("Hillview"))[0], (await client.organisations("Riverside"))[0]
+    await client.set_patient_practice(patient, hillview.id, idempotency_key=key)
+
+    assert await client.set_patient_practice(patient, hillview.id, idempotency_key=key) == hillview
+    with pytest.raises(IdempotencyKeyReused):
+        await client.set_patient_practice(patient, riverside.id, idempotency_key=key)
+
+
+async def test_set_patient_practice_without_idempotency_key_is_refused_before_sending(client: BackendClient) -> None:
+    with pytest.raises(ValueError, match="idempotency_key"):
+        await client.set_patient_practice(new_patient(), 1, idempotency_key="")
+
+
 # -------------------------------------------------------------------------------------------------- search
+
+
+async def test_search_slots_of_one_or_several_practices(client: BackendClient) -> None:
+    riverside = (await client.organisations("Riverside"))[0]
+    hillview = (await client.organisations("Hillview"))[0]
+
+    at_riverside = await client.search_slots("gp_routine", organisation_id=riverside.id, limit=30)
+    at_either = await client.search_slots("gp_routine", organisation_id=[riverside.id, hillview.id], limit=60)
+
+    assert at_riverside and {s.location.organisation for s in at_riverside} == {riverside.name}
+    assert {s.location.organisation for s in at_either} <= {riverside.name, hillview.name}
+    assert hillview.name in {s.location.organisation for s in at_either}
 
 
 async def test_search_slots_weekdays_and_part_of_day_filter(client: BackendClient) -> None:
@@ -483,6 +551,9 @@ async def test_requests_keep_patient_ref_out_of_the_logs(
 
     await client.upcoming(patient)
     await client.hold((await free_slots(client, 1))[0].id, patient, idempotency_key=new_key())
+    await client.patient_practice(patient)
+    await client.set_patient_practice(patient, (await client.organisations("Hillview"))[0].id,
+                                      idempotency_key=new_key())
 
-    assert "/v1/bookings" in caplog.text and "/v1/holds" in caplog.text
+    assert "/v1/bookings" in caplog.text and "/v1/holds" in caplog.text and "/v1/patients/practice" in caplog.text
     assert patient not in caplog.text
