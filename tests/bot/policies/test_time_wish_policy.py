@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from rasa.core.policies.ensemble import DefaultPolicyPredictionEnsemble
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -19,6 +20,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.time_parser import TimeParser
+from bot.policies.red_flag_policy import RedFlagPolicy
 from bot.policies.time_wish_policy import CHOOSE_APPOINTMENT, HOLD, OFFER, TimeWishPolicy, next_action
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -136,3 +138,24 @@ def test_a_wish_answering_the_offer_to_book_is_a_booking(domain: Domain, parser:
     state = tracker(domain, parser, "yes but only on a friday", intent, *offered_booking)
     assert next_action(state, NOW) == OFFER
     assert next_action(tracker(domain, parser, "can i move it to friday", "reschedule_appointment"), NOW) is None
+
+
+def test_a_red_flag_with_a_time_wish_is_still_an_emergency(domain: Domain, parser: TimeParser, tmp_path: Path) -> None:
+    context = ExecutionContext(GraphSchema({}))
+    storage = LocalModelStorage(tmp_path)
+    policies = []
+    for cls, name in ((TimeWishPolicy, "time_wish"), (RedFlagPolicy, "red_flag")):
+        policy = cls.create(cls.get_default_config(), storage, Resource(name), context)
+        policy.train([], domain)
+        policies.append(cls.load(cls.get_default_config(), storage, Resource(name), context))
+    message = Message(data={TEXT: "can't breathe, anything sooner than thursday?"})
+    parser.process([message])
+    entities = [*(message.get(ENTITIES) or []), {"entity": "red_flag", "value": "emergency_999", "start": 0, "end": 13}]
+    said = UserUttered("can't breathe, anything sooner than thursday?", {"name": "inform", "confidence": 0.9}, entities)
+    state = DialogueStateTracker.from_events("test-sender", [
+        ActionExecuted("action_session_start"), ActionExecuted("action_listen"), *choosing(THURSDAY_11),
+        ActionExecuted("action_listen"), said], domain.slots)
+    assert next_action(state, NOW) == OFFER  # the wish is seen ...
+    predictions = [policy.predict_action_probabilities(state, domain) for policy in policies]
+    best = DefaultPolicyPredictionEnsemble().combine_predictions(predictions, state, domain)
+    assert domain.action_names_or_texts[best.max_confidence_index] == "action_emergency"  # ... the red flag wins
