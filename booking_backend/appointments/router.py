@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from booking_backend.appointments import service
@@ -15,6 +17,7 @@ from booking_backend.appointments.schemas import (
     RescheduleRequest,
 )
 from booking_backend.dependencies import ClockDep, SessionDep
+from booking_backend.directory.models import ServiceCode
 from booking_backend.errors_http import responses
 from booking_backend.idempotency.dependency import StateChangeDep
 from booking_backend.types import IdPath, PatientRef
@@ -45,6 +48,13 @@ def confirm_booking(body: BookingCreate, change: StateChangeDep) -> JSONResponse
 @router.get("/bookings")
 def upcoming_bookings(patient_ref: PatientRef, session: SessionDep, clock: ClockDep) -> list[BookingPublic]:
     return service.upcoming_bookings(session, patient_ref=patient_ref, now=clock.now())
+
+
+@router.get("/bookings/history")
+def booking_history(patient_ref: PatientRef, service_code: Annotated[ServiceCode, Query(alias="service")],
+                    session: SessionDep, limit: Annotated[int, Query(ge=1, le=20)] = 5) -> list[BookingPublic]:
+    """The patient's booked appointments of a service, past and upcoming, latest first (continuity of care)."""
+    return service.booking_history(session, patient_ref=patient_ref, service=service_code, limit=limit)
 
 
 @router.post("/bookings/{booking_id}/cancel", response_model=BookingPublic, responses=responses(404, 409, 422))

@@ -13,6 +13,7 @@ from booking_backend.appointments.presenters import booking_public
 from booking_backend.appointments.schemas import BookingCreate, BookingPublic, HoldPublic, RescheduleRequest
 from booking_backend.audit import service as audit
 from booking_backend.database import sql_constant, table_of
+from booking_backend.directory.models import Service, ServiceCode
 from booking_backend.errors import (
     BookingNotActive,
     DomainError,
@@ -229,6 +230,23 @@ def reschedule_booking(session: Session, *, booking_id: int, data: RescheduleReq
                  entity_type="appointment", entity_id=old.id, details={"new_appointment_id": new.id})
     session.flush()
     return booking_public(new, replaces_id=old.id)
+
+
+def booking_history(session: Session, *, patient_ref: str, service: ServiceCode, limit: int) -> list[BookingPublic]:
+    """The patient's booked appointments of one service, past and upcoming, latest start first (for
+    continuity of care: who they saw, or will see, before). Cancelled and moved ones do not count."""
+    patient = find_patient(session, patient_ref)
+    if patient is None:
+        return []
+    bookings = session.scalars(
+        select(Appointment)
+        .join(Slot, Appointment.slot_id == Slot.id)
+        .join(Service, Slot.service_id == Service.id)
+        .where(Appointment.patient_id == patient.id, Appointment.status == BOOKED, Service.code == service)
+        .order_by(Slot.start.desc())
+        .limit(limit)
+    ).unique()
+    return [booking_public(b) for b in bookings]
 
 
 def upcoming_bookings(session: Session, *, patient_ref: str, now: datetime) -> list[BookingPublic]:

@@ -46,6 +46,8 @@ def patient_requests(slot_id: int) -> dict[str, tuple[str, str, dict[str, Any]]]
         "slot search": ("GET", "/v1/slots", {"params": {"service": "gp_routine"}}),
         "hold": ("POST", "/v1/holds", {"json": {"slot_id": slot_id, "patient_ref": patient(1)}}),
         "bookings list": ("GET", "/v1/bookings", {"params": {"patient_ref": patient(1)}}),
+        "booking history": ("GET", "/v1/bookings/history", {"params": {"patient_ref": patient(1),
+                                                                      "service": "gp_routine"}}),
     }
 
 
@@ -56,7 +58,7 @@ def merged(request: dict[str, Any], refusal: dict[str, Any]) -> dict[str, Any]:
     return options
 
 
-@pytest.mark.parametrize("request_name", ["slot search", "hold", "bookings list"])
+@pytest.mark.parametrize("request_name", ["slot search", "hold", "bookings list", "booking history"])
 @pytest.mark.parametrize("refusal", list(REFUSED))
 def test_api_token_missing_or_wrong_is_401(stranger: TestClient, first_slot: dict[str, Any], session: Session,
                                            request_name: str, refusal: str) -> None:
@@ -71,7 +73,7 @@ def test_api_token_missing_or_wrong_is_401(stranger: TestClient, first_slot: dic
     assert session.scalar(select(func.count()).select_from(Appointment)) == 0  # the refused hold wrote nothing
 
 
-@pytest.mark.parametrize("request_name", ["slot search", "hold", "bookings list"])
+@pytest.mark.parametrize("request_name", ["slot search", "hold", "bookings list", "booking history"])
 @pytest.mark.parametrize("scheme", ["Bearer", "bearer", "BEARER"])
 def test_api_token_in_bearer_header_is_served(stranger: TestClient, first_slot: dict[str, Any],
                                               request_name: str, scheme: str) -> None:
