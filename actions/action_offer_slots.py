@@ -13,7 +13,13 @@ from rasa_sdk.types import DomainDict
 from actions import booking_state as state
 from actions.backend_client import BackendUnavailable
 from actions.booking_reset import release_held
-from actions.practitioner_wish import PREFERRED_PRACTITIONER, practitioner_wish, service_for
+from actions.practitioner_wish import (
+    CONTINUITY,
+    PREFERRED_PRACTITIONER,
+    PractitionerWish,
+    practitioner_wish,
+    service_for,
+)
 from actions.slot_offer import anchor_of, offer_slots, stored_wish, wishes_of
 
 logger = logging.getLogger(__name__)
@@ -31,11 +37,12 @@ class ActionOfferSlots(Action):  # type: ignore[misc]  # rasa_sdk is untyped
         service = chosen.slot.service if chosen else tracker.get_slot(state.ROUTED_SERVICE)
         wishes = wishes_of(tracker)
         try:
-            person = await practitioner_wish(tracker, service)
+            who = await practitioner_wish(tracker, service, rescheduling=rescheduling,
+                                          dependant_label=tracker.get_slot(state.DEPENDANT_LABEL))
         except BackendUnavailable:
-            person = None  # the search below says the backend is down
-        kept = [SlotSet(PREFERRED_PRACTITIONER, person.dict() if person else None)]
-        service = service or service_for(person)
+            who = PractitionerWish()  # the search below says the backend is down
+        kept = [SlotSet(PREFERRED_PRACTITIONER, who.stored())]
+        service = service or service_for(who)
         if not service:
             dispatcher.utter_message(response="utter_ask_what_appointment_for")
             return [SlotSet(state.TIME_WISHES, stored_wish(wishes)), *kept, *state.end_flow("needs_service")]
@@ -52,7 +59,7 @@ class ActionOfferSlots(Action):  # type: ignore[misc]  # rasa_sdk is untyped
         exclude = [chosen.slot.id] if chosen else []
         try:
             events += await offer_slots(dispatcher, service, wishes, exclude=exclude, anchor=anchor,
-                                        practitioner=person)
+                                        practitioner=who.person, continuity=who.why == CONTINUITY)
         except BackendUnavailable:
             logger.warning("Slot search failed: booking backend unavailable")
             dispatcher.utter_message(response="utter_backend_down")

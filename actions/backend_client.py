@@ -273,6 +273,11 @@ class BackendClient:
         """The patient's booked appointments that have not started yet, soonest first."""
         return await self._get(list[Booking], "/v1/bookings", params={"patient_ref": patient_ref})
 
+    async def booking_history(self, patient_ref: str, service: str, limit: int = 1) -> list[Booking]:
+        """The patient's booked appointments of a service, past and upcoming, latest first."""
+        params: dict[str, str | int] = {"patient_ref": patient_ref, "service": service, "limit": limit}
+        return await self._get(list[Booking], "/v1/bookings/history", params=params)
+
     async def cancel(self, booking_id: int, patient_ref: str, *, idempotency_key: str) -> Booking:
         body = {"patient_ref": patient_ref}
         return await self._post(Booking, f"/v1/bookings/{int(booking_id)}/cancel", body, idempotency_key)

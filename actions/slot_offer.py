@@ -68,12 +68,13 @@ def stored_wish(wish: Wish) -> dict[str, Any] | None:
 
 
 def _offer(dispatcher: CollectingDispatcher, slots: list[Slot], wish: Wish, response: str,
-           outcome: str, practitioner: PractitionerSummary | None = None) -> list[EventType]:
+           outcome: str, practitioner: PractitionerSummary | None = None, continuity: bool = False) -> list[EventType]:
     """Show the offered times (saying what was understood); events for the choosing step."""
     logger.info("Offering %d slot(s) (%s)", len(slots), outcome)
     words = describe(wish)
     if practitioner is not None and response == "utter_offer_slots":
-        response, words = "utter_offer_practitioner_slots", f", {words}" if words else ""
+        response = "utter_offer_same_practitioner_slots" if continuity else "utter_offer_practitioner_slots"
+        words = f", {words}" if words else ""
     elif words:
         response = {"utter_offer_slots": "utter_offer_wished_slots",
                     "utter_offer_other_days": "utter_offer_nearest"}[response]
@@ -92,9 +93,11 @@ async def offer_slots(
     exclude: Iterable[int] = (),
     anchor: tuple[datetime | None, datetime | None] = (None, None),
     practitioner: PractitionerSummary | None = None,
+    continuity: bool = False,
 ) -> list[EventType]:
     """Offer what fits the wish (or the nearest to it, or the waitlist); events for the step and the offer.
-    With a `practitioner` asked for, their times come first; anyone's are the nearest alternatives."""
+    With a `practitioner` asked for (or seen before, for `continuity`), their times come first; anyone's are
+    the nearest alternatives."""
     now = (now or datetime.now(UK)).astimezone(UK)
     wish = resolve(wish, *anchor, now)
     events: list[EventType] = [SlotSet(state.TIME_WISHES, stored_wish(wish))]
@@ -104,7 +107,7 @@ async def offer_slots(
         mine = await search(service, to_filters(wish), now, exclude=exclude, practitioner=practitioner.id)
         if mine:
             return [*events, *_offer(dispatcher, spread(mine), wish, "utter_offer_slots", "slots_offered",
-                                     practitioner)]
+                                     practitioner, continuity)]
         dispatcher.utter_message(response="utter_practitioner_no_slots", name=practitioner.display_name)
     slots = spread(await search(service, to_filters(wish), now, exclude=exclude))
     if slots:

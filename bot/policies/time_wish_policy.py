@@ -16,6 +16,9 @@ states a wish (not history such as "since Tuesday"):
   a reschedule), starts a booking with it: `action_offer_slots` (which asks what the appointment is
   for when no service is known yet, keeping the wish).
 
+At those steps, declining the practitioner offered ("anyone is fine", "someone else") searches
+everyone's times again, with or without a time phrase.
+
 It abstains for stop, cancel, reschedule, symptoms and waitlist requests, for a yes at the confirm
 step when the time held already keeps to the wish, and whenever a form is active (triage asks its
 own questions). Priority: above RulePolicy, below RedFlagPolicy. It learns nothing.
@@ -37,6 +40,7 @@ from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.nlu.practitioner_words import declines_practitioner
 from bot.nlu.time_wishes import Wish, picked_by_time, to_filters, wish_from
 
 logger = logging.getLogger(__name__)
@@ -97,14 +101,18 @@ def next_action(tracker: DialogueStateTracker, now: datetime) -> str | None:
     """The action a time wish on the latest message calls for, or None to leave it to the rules."""
     if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.active_loop_name:
         return None
+    intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
+    step = tracker.get_slot("booking_step")
+    if (step in WISH_STEPS and intent in IN_FLOW_INTENTS - {"choose_option"}
+            and isinstance(tracker.get_slot("preferred_practitioner"), dict)
+            and declines_practitioner(tracker.latest_message.text if tracker.latest_message else "")):
+        return OFFER  # "anyone is fine": everyone's times, not only the person offered
     entities = _time_entities(tracker)
     if not entities:
         return None
-    intent = (tracker.latest_message.intent or {}).get("name") if tracker.latest_message else None
     wish = wish_from(entities, now)
     if not _states_a_wish(entities, wish):
         return None
-    step = tracker.get_slot("booking_step")
     if step == "choosing_appointment" and intent in IN_FLOW_INTENTS | CHANGE_INTENTS:
         booked = [b.get("slot") for b in tracker.get_slot("upcoming_appointments") or [] if isinstance(b, dict)]
         picked = picked_by_time(entities, _starts(booked), now, clock_needed=False)

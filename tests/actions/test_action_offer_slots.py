@@ -14,6 +14,7 @@ from actions.patient_ref import patient_ref
 from bot.nlu.time_wishes import Wish, to_filters, wish_from
 from tests.actions.booking_trackers import (
     DOMAIN,
+    book_for,
     hold_for,
     new_sender,
     responses,
@@ -161,7 +162,7 @@ async def test_offer_slots_for_a_practitioner_asked_for_by_name(shared_client_on
     assert responses(dispatcher) == ["utter_offer_practitioner_slots"]
     assert dispatcher.messages[0]["name"] == person.display_name
     assert SlotSet("routed_service", "physiotherapist") in events
-    assert SlotSet("preferred_practitioner", person.dict()) in events
+    assert SlotSet("preferred_practitioner", {**person.dict(), "why": "named"}) in events
 
 
 async def test_offer_slots_without_a_title_before_a_surname_asks_for_nobody(shared_client_on_backend: str) -> None:
@@ -171,4 +172,44 @@ async def test_offer_slots_without_a_title_before_a_surname_asks_for_nobody(shar
                                                               text="book my young son in"), DOMAIN)
 
     assert SlotSet("preferred_practitioner", None) in events
+    assert responses(dispatcher) == ["utter_offer_slots"]
+
+
+async def test_offer_slots_offers_the_same_practitioner_first_and_anyone_on_request(
+        shared_client_on_backend: str) -> None:
+    sender = new_sender()
+    [seen] = await soonest("gp_routine", count=1, days_ahead=3)
+    await book_for(sender, seen)
+    person = seen.practitioner
+    assert [b.slot.id for b in await get_client().booking_history(patient_ref(sender), "gp_routine")] == [seen.id]
+    dispatcher = CollectingDispatcher()
+
+    events = await ActionOfferSlots().run(dispatcher, tracker(
+        sender, slots={"routed_service": "gp_routine"}, text="can i book another gp appointment"), DOMAIN)
+
+    offered = [Slot.parse_obj(s) for s in next(e["value"] for e in events if e["name"] == "offered_slots")]
+    assert responses(dispatcher) == ["utter_offer_same_practitioner_slots"]
+    assert offered and {s.practitioner.id for s in offered} == {person.id}
+    kept = next(e["value"] for e in events if e["name"] == "preferred_practitioner")
+    assert (kept["id"], kept["why"]) == (person.id, "continuity")
+
+    dispatcher = CollectingDispatcher()
+    events = await ActionOfferSlots().run(dispatcher, tracker(
+        sender, slots={"routed_service": "gp_routine", "preferred_practitioner": kept, "booking_step": "choosing_slot"},
+        text="anyone is fine", intent="inform"), DOMAIN)
+
+    assert responses(dispatcher) == ["utter_offer_slots"]
+    assert SlotSet("preferred_practitioner", "anyone") in events
+
+
+async def test_continuity_keeps_a_childs_appointments_apart_from_the_parents(shared_client_on_backend: str) -> None:
+    sender = new_sender()
+    [seen] = await soonest("gp_routine", count=1, days_ahead=3)
+    await book_for(sender, seen)  # the parent's own appointment
+    dispatcher = CollectingDispatcher()
+
+    await ActionOfferSlots().run(dispatcher, tracker(sender, slots={
+        "routed_service": "gp_routine", "for_dependant": True, "dependant_label": "son"},
+        text="can i book my son in"), DOMAIN)
+
     assert responses(dispatcher) == ["utter_offer_slots"]

@@ -159,3 +159,10 @@ def test_a_red_flag_with_a_time_wish_is_still_an_emergency(domain: Domain, parse
     predictions = [policy.predict_action_probabilities(state, domain) for policy in policies]
     best = DefaultPolicyPredictionEnsemble().combine_predictions(predictions, state, domain)
     assert domain.action_names_or_texts[best.max_confidence_index] == "action_emergency"  # ... the red flag wins
+
+
+def test_declining_the_practitioner_offered_searches_everyone(domain: Domain, parser: TimeParser) -> None:
+    offered_for_continuity = [*choosing(THURSDAY_11), SlotSet("preferred_practitioner", {
+        "id": 7, "display_name": "Dr Ann Example", "role": "gp", "why": "continuity"})]
+    assert next_action(tracker(domain, parser, "anyone is fine", "affirm", *offered_for_continuity), NOW) == OFFER
+    assert next_action(tracker(domain, parser, "anyone is fine", "affirm", *choosing(THURSDAY_11)), NOW) is None
