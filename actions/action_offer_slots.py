@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 from actions import booking_state as state
 from actions.backend_client import BackendUnavailable
 from actions.booking_reset import release_held
+from actions.practitioner_match import SERVICE_CODES
 from actions.practitioner_wish import (
     CONTINUITY,
     PREFERRED_PRACTITIONER,
@@ -35,6 +36,10 @@ class ActionOfferSlots(Action):  # type: ignore[misc]  # rasa_sdk is untyped
         rescheduling = tracker.get_slot(state.CHANGE_KIND) == state.RESCHEDULE
         chosen = state.stored_booking(tracker, state.CHOSEN_APPOINTMENT) if rescheduling else None
         service = chosen.slot.service if chosen else tracker.get_slot(state.ROUTED_SERVICE)
+        unknown = service is not None and service not in SERVICE_CODES
+        if unknown:  # words the classifier tagged as a service that no synonym maps to a code
+            logger.info("Routed service is not a bookable service code; asking what the appointment is for")
+            service = None
         wishes = wishes_of(tracker)
         try:
             who = await practitioner_wish(tracker, service, rescheduling=rescheduling,
@@ -42,6 +47,8 @@ class ActionOfferSlots(Action):  # type: ignore[misc]  # rasa_sdk is untyped
         except BackendUnavailable:
             who = PractitionerWish()  # the search below says the backend is down
         kept = [SlotSet(PREFERRED_PRACTITIONER, who.stored())]
+        if unknown:
+            kept.append(SlotSet(state.ROUTED_SERVICE, None))
         service = service or service_for(who)
         if not service:
             dispatcher.utter_message(response="utter_ask_what_appointment_for")

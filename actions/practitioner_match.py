@@ -32,6 +32,7 @@ ROLE_BY_SERVICE = {
     "gp_routine": "gp", "gp_urgent_same_day": "gp", "practice_nurse": "nurse", "pharmacist": "pharmacist",
     "physiotherapist": "physiotherapist", "mental_health": "mental_health_practitioner", "dental": "dentist",
 }
+SERVICE_CODES = frozenset(ROLE_BY_SERVICE)  # the backend's bookable services
 SERVICE_BY_ROLE = {"gp": "gp_routine", "nurse": "practice_nurse", "pharmacist": "pharmacist",
                    "physiotherapist": "physiotherapist", "mental_health_practitioner": "mental_health",
                    "dentist": "dental"}

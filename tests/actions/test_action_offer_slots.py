@@ -213,3 +213,14 @@ async def test_continuity_keeps_a_childs_appointments_apart_from_the_parents(sha
         text="can i book my son in"), DOMAIN)
 
     assert responses(dispatcher) == ["utter_offer_slots"]
+
+
+async def test_offer_slots_with_a_service_no_code_matches_asks_what_it_is_for(shared_client_on_backend: str) -> None:
+    dispatcher = CollectingDispatcher()
+
+    events = await ActionOfferSlots().run(dispatcher, tracker(slots={"routed_service": "pill review"},
+                                                              text="i need a pill review"), DOMAIN)
+
+    assert responses(dispatcher) == ["utter_ask_what_appointment_for"]
+    assert SlotSet("routed_service", None) in events
+    assert SlotSet("booking_outcome", "needs_service") in events
