@@ -37,7 +37,7 @@ export TELEGRAM_BOT_TOKEN ?=
 export TELEGRAM_SECRET_TOKEN ?=
 export TELEGRAM_API_BASE_URL ?=
 
-.PHONY: help run test backend lint bench-backend deps lock clean test-backend test-bot eval-triage train shell eval-nlu eval-nlu-unseen bench-bot \
+.PHONY: help run test backend lint bench-backend deps lock clean test-backend test-bot eval-triage train shell eval-nlu eval-nlu-unseen eval-time-wishes bench-bot \
         telegram-webhook
 
 help: ## list the targets
@@ -121,6 +121,9 @@ eval-nlu: $(BOT_VENV)/.installed ## NLU cross-validation (5 folds, seeded): inte
 eval-nlu-unseen: $(MODEL) ## the unseen booking-turns set (never trained on): intent F1 (book, cancel, reschedule need 0.90)
 	$(BOT_PY) -m bot.nlu.evaluate --test-set tests/bot/nlu/data/unseen_booking_turns.yml --model $(MODEL) \
 	    --out results/nlu-unseen
+
+eval-time-wishes: $(BOT_VENV)/.installed $(BACKEND_VENV)/.installed $(MODEL) ## scripted web chat patients with a time wish: bookings and moves that honour it (a measurement; exits 0)
+	ENVIRONMENT=test $(BOT_PY) benchmarks/time_wish_eval.py
 
 # --- benchmarks (not part of make test) -----------------------------------------------------
 bench-backend: $(BACKEND_VENV)/.installed ## backend figures on PostgreSQL with 1M slots, next to pgbench

@@ -30,7 +30,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -108,6 +108,9 @@ _RELATIVE = [
     ("later", re.compile(r"\b(?:later|after\s+(?:that|then|those|them))\b(?!\s*than)", re.I)),
 ]
 _WEEK_AFTER_NEXT = re.compile(r"\b(?:the\s+)?week\s+after\s+next\b", re.I)
+# Text-speak Duckling does not read: "nxt wk", "tmrw".
+_NEXT_WEEK_SHORT = re.compile(r"\b(?:nxt|nex)\s+w(?:ee)?k\b|\bnext\s+wk\b", re.I)
+_TOMORROW_SHORT = re.compile(r"\b(?:tmrw|tmrow|tmr|tmoz|tomoz|2moro|2morro|2morrow|tomorow|tommorow|tommorrow)\b", re.I)
 # "the one on the 15th", "that one": a pronoun, not one o'clock (kept after "at", "after", "before"...).
 _PRONOUN_ONE = re.compile(r"(?<![:.\d])\bone\b(?!\s*(?:o[’']?clock|pm|am|p\.m|a\.m|thirty|fifteen|forty|[:.]\d))",
                           re.I)
@@ -205,10 +208,14 @@ def _spans_from_now(text: str, reference_time: datetime, add: Callable[..., None
         for m in pattern.finditer(text):
             day = {"day": day_codes(m["day"])[0]} if shift == "weekday_after" else {}
             add(m, "relative", shift, ";", **day)
-    for m in _WEEK_AFTER_NEXT.finditer(text):
-        monday = reference_time.date() - timedelta(days=reference_time.weekday()) + timedelta(days=14)
-        start = datetime(monday.year, monday.month, monday.day, tzinfo=reference_time.tzinfo)
-        add(m, "interval", [_interval(start, start + timedelta(days=7), "week")], ";")
+    monday = reference_time.date() - timedelta(days=reference_time.weekday())
+    for weeks, pattern in ((2, _WEEK_AFTER_NEXT), (1, _NEXT_WEEK_SHORT)):
+        for m in pattern.finditer(text):
+            start = datetime.combine(monday + timedelta(days=7 * weeks), time(), reference_time.tzinfo)
+            add(m, "interval", [_interval(start, start + timedelta(days=7), "week")], ";")
+    for m in _TOMORROW_SHORT.finditer(text):
+        start = datetime.combine(reference_time.date() + timedelta(days=1), time(), reference_time.tzinfo)
+        add(m, "interval", [_interval(start, start + timedelta(days=1), "day")], ";")
     for m in _ASAP.finditer(text):
         add(m, "interval", [_interval(reference_time, None, "second")], ";")
 

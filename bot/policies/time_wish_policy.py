@@ -85,6 +85,13 @@ def _states_a_wish(entities: list[dict[str, Any]], wish: Wish) -> bool:
     return not wish.is_empty() or any("additional_info" not in e for e in entities)
 
 
+def _not_a_pick(entities: list[dict[str, Any]]) -> bool:
+    """A wish no option number can be read from ("after 4?", "not fridays", "anything later"), unlike a
+    date ("the 2nd one"), which may be the second option."""
+    kinds = {(e.get("additional_info") or {}).get("kind") for e in entities}
+    return bool(kinds & {"time_of_day", "part_of_day", "weekdays", "excluded_weekdays", "relative"})
+
+
 def _held_keeps_to(tracker: DialogueStateTracker, wish: Wish) -> bool:
     held = _starts(tracker.get_slot("held_slot"))
     if not held or wish.relative:
@@ -120,7 +127,8 @@ def next_action(tracker: DialogueStateTracker, now: datetime) -> str | None:
     offered = _starts(tracker.get_slot("offered_slots"))
     if step in CHOOSING_STEPS and intent in IN_FLOW_INTENTS and picked_by_time(entities, offered, now) is not None:
         return HOLD
-    if step in WISH_STEPS and intent in IN_FLOW_INTENTS - {"choose_option"}:
+    if step in WISH_STEPS and (intent in IN_FLOW_INTENTS - {"choose_option"}
+                               or (intent == "choose_option" and _not_a_pick(entities))):
         if step in CONFIRMING_STEPS and intent == "affirm" and _held_keeps_to(tracker, wish):
             return None
         return OFFER

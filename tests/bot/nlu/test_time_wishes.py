@@ -196,3 +196,13 @@ def test_an_appointment_is_named_by_its_day(parser: TimeParser) -> None:
     assert picked_by_time(entities(parser, "the friday one"), booked, NOW, clock_needed=False) == 2
     assert picked_by_time(entities(parser, "the friday one"), booked, NOW) is None
     assert picked_by_time(entities(parser, "the one next week"), booked, NOW, clock_needed=False) is None
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("cn i get a smear nxt week", day(25), day(2, 12)),
+    ("next wk pls", day(25), day(2, 12)),
+    ("tmrw if poss", day(21), day(22)),
+])
+def test_text_speak_days(parser: TimeParser, text: str, start: datetime, end: datetime) -> None:
+    wish = said(parser, text)
+    assert (wish.start, wish.end) == (start, end)

@@ -166,3 +166,12 @@ def test_declining_the_practitioner_offered_searches_everyone(domain: Domain, pa
         "id": 7, "display_name": "Dr Ann Example", "role": "gp", "why": "continuity"})]
     assert next_action(tracker(domain, parser, "anyone is fine", "affirm", *offered_for_continuity), NOW) == OFFER
     assert next_action(tracker(domain, parser, "anyone is fine", "affirm", *choosing(THURSDAY_11)), NOW) is None
+
+
+@pytest.mark.parametrize("text", ["after 4?", "after 3 pls", "not fridays", "anything later"])
+def test_a_wish_read_as_an_option_number_searches(domain: Domain, parser: TimeParser, text: str) -> None:
+    assert next_action(tracker(domain, parser, text, "choose_option", *choosing(THURSDAY_11)), NOW) == OFFER
+
+
+def test_a_date_read_as_an_option_is_left_to_the_rules(domain: Domain, parser: TimeParser) -> None:
+    assert next_action(tracker(domain, parser, "the 2nd one", "choose_option", *choosing(THURSDAY_11)), NOW) is None
