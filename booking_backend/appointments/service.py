@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -232,31 +232,26 @@ def reschedule_booking(session: Session, *, booking_id: int, data: RescheduleReq
     return booking_public(new, replaces_id=old.id)
 
 
+def _booked(session: Session, patient_ref: str, query: Select[tuple[Appointment]]) -> list[BookingPublic]:
+    """The patient's booked appointments that `query` (over appointments joined to their slots) keeps."""
+    patient = find_patient(session, patient_ref)
+    if patient is None:
+        return []
+    bookings = session.scalars(
+        query.where(Appointment.patient_id == patient.id, Appointment.status == BOOKED)).unique()
+    return [booking_public(b) for b in bookings]
+
+
+def _with_slots() -> Select[tuple[Appointment]]:
+    return select(Appointment).join(Slot, Appointment.slot_id == Slot.id)
+
+
 def booking_history(session: Session, *, patient_ref: str, service: ServiceCode, limit: int) -> list[BookingPublic]:
     """The patient's booked appointments of one service, past and upcoming, latest start first (for
     continuity of care: who they saw, or will see, before). Cancelled and moved ones do not count."""
-    patient = find_patient(session, patient_ref)
-    if patient is None:
-        return []
-    bookings = session.scalars(
-        select(Appointment)
-        .join(Slot, Appointment.slot_id == Slot.id)
-        .join(Service, Slot.service_id == Service.id)
-        .where(Appointment.patient_id == patient.id, Appointment.status == BOOKED, Service.code == service)
-        .order_by(Slot.start.desc())
-        .limit(limit)
-    ).unique()
-    return [booking_public(b) for b in bookings]
+    return _booked(session, patient_ref, _with_slots().join(Service, Slot.service_id == Service.id)
+                   .where(Service.code == service).order_by(Slot.start.desc()).limit(limit))
 
 
 def upcoming_bookings(session: Session, *, patient_ref: str, now: datetime) -> list[BookingPublic]:
-    patient = find_patient(session, patient_ref)
-    if patient is None:
-        return []
-    bookings = session.scalars(
-        select(Appointment)
-        .join(Slot, Appointment.slot_id == Slot.id)
-        .where(Appointment.patient_id == patient.id, Appointment.status == BOOKED, Slot.start >= now)
-        .order_by(Slot.start)
-    ).unique()
-    return [booking_public(b) for b in bookings]
+    return _booked(session, patient_ref, _with_slots().where(Slot.start >= now).order_by(Slot.start))
